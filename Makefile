@@ -1,0 +1,31 @@
+# salesperf: PGXS build.
+#
+# The install script is assembled from one SQL file per KPI family
+# (src/*.sql), each living next to the C file that implements it, so a family
+# is read and changed in one place.  The result, salesperf--$(EXTVERSION).sql,
+# is a build product and is not committed.
+
+EXTENSION   = salesperf
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big  = salesperf
+OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+SQL_PARTS   = src/salesperf.sql $(filter-out src/salesperf.sql,$(sort $(wildcard src/*.sql)))
+
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
+
+PG_CFLAGS  = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare \
+             -Wno-missing-field-initializers
+PG_CPPFLAGS = -I$(srcdir)/src
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	cat $(SQL_PARTS) > $@

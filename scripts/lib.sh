@@ -1,0 +1,86 @@
+# scripts/lib.sh: set-up shared by scripts/demo and scripts/test.
+#
+# Installs what is missing (Debian packages, as root), builds and installs
+# the extension, and runs a throwaway PostgreSQL cluster whose socket lives
+# in a temporary directory (no TCP port is opened).  Sourced, not run.
+
+SP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SP_PGVER=${SP_PGVER:-15}
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$SP_PGVER/bin/pg_config}
+# SP_PREFIX (optional, for developers running several trees at once): a
+# private copy of the server made by scripts/dev-sandbox; the extension is
+# installed there (DESTDIR) and the cluster runs its binaries.
+SP_PREFIX=${SP_PREFIX:-}
+SP_PGBIN=$SP_PREFIX/usr/lib/postgresql/$SP_PGVER/bin
+
+sp_log() { printf '==> %s\n' "$*" >&2; }
+
+# Install the Debian packages named, if any is missing
+sp_need_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "missing Debian packages: ${missing[*]}" >&2
+		echo "install them as root (apt-get install ${missing[*]}) or run this as root" >&2
+		return 1
+	fi
+	sp_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null &&
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Packages every run needs: the server, headers and a compiler toolchain
+SP_BASE_PACKAGES=(postgresql-$SP_PGVER postgresql-server-dev-$SP_PGVER make gcc)
+
+# Build and install the extension into the server's directories
+sp_build_install() {
+	sp_log "building and installing salesperf"
+	make -C "$SP_ROOT" -s clean >/dev/null 2>&1 || true
+	make -C "$SP_ROOT" -s >/dev/null &&
+		make -C "$SP_ROOT" -s install ${SP_PREFIX:+DESTDIR=$SP_PREFIX} >/dev/null
+}
+
+# Start a throwaway cluster; sets PGHOST/PGPORT/PGUSER/PGDATABASE.
+# Extra postgresql.conf lines come as arguments.
+sp_cluster_start() {
+	SP_TMP=$(mktemp -d /tmp/salesperf.XXXXXX)
+	chmod 755 "$SP_TMP"
+	local runas=()
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres: "$SP_TMP"
+		runas=(runuser -u postgres --)
+	fi
+	SP_RUNAS=("${runas[@]}")
+	"${runas[@]}" "$SP_PGBIN/initdb" -D "$SP_TMP/data" -U postgres -A trust \
+		--no-sync -E UTF8 --locale=C >"$SP_TMP/initdb.log" 2>&1 ||
+		{ cat "$SP_TMP/initdb.log" >&2; return 1; }
+	{
+		echo "listen_addresses = ''"
+		echo "unix_socket_directories = '$SP_TMP'"
+		echo "port = 5432"
+		echo "fsync = off"
+		echo "max_worker_processes = 16"
+		echo "max_parallel_workers = 8"
+		echo "shared_buffers = 512MB"
+		echo "work_mem = 64MB"
+		echo "log_min_messages = warning"
+		local line
+		for line in "$@"; do echo "$line"; done
+	} >>"$SP_TMP/data/postgresql.conf"
+	"${runas[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -l "$SP_TMP/server.log" -w start >/dev/null ||
+		{ cat "$SP_TMP/server.log" >&2; return 1; }
+	export PGHOST=$SP_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+	trap sp_cluster_stop EXIT
+}
+
+sp_cluster_stop() {
+	[ -n "${SP_TMP:-}" ] && [ -d "$SP_TMP/data" ] || return 0
+	"${SP_RUNAS[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -m immediate stop >/dev/null 2>&1
+	rm -rf "$SP_TMP"
+	SP_TMP=
+}

@@ -1,0 +1,48 @@
+-- Helpers shared by the regression tests (this file runs first).
+-- Binary I/O is exercised the way clients reach it: binary COPY, through a
+-- file in the server's data directory.
+CREATE SCHEMA test;
+
+-- value -> send -> receive -> value, as text (binary COPY out and back in)
+CREATE FUNCTION test.binary_round_trip(v anyelement) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	typ text := pg_typeof(v)::text;
+	file text := current_setting('data_directory') || '/salesperf_rt.bin';
+	result text;
+BEGIN
+	EXECUTE format('CREATE TEMP TABLE rt_out (v %s) ON COMMIT DROP', typ);
+	EXECUTE format('CREATE TEMP TABLE rt_in (v %s) ON COMMIT DROP', typ);
+	EXECUTE 'INSERT INTO rt_out VALUES ($1)' USING v;
+	EXECUTE format('COPY rt_out TO %L (FORMAT binary)', file);
+	EXECUTE format('COPY rt_in FROM %L (FORMAT binary)', file);
+	SELECT rt_in.v::text INTO result FROM rt_in;
+	DROP TABLE rt_out, rt_in;
+	RETURN result;
+END $$;
+
+-- Feed raw bytes to a type's receive function (as one binary COPY field)
+CREATE FUNCTION test.binary_receive(typ regtype, payload bytea) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	file bytea := '\x5047434f50590aff0d0a00'::bytea     -- PGCOPY\n\377\r\n\0
+		|| '\x0000000000000000'::bytea                  -- flags, extension
+		|| '\x0001'::bytea                              -- one field
+		|| int4send(length(payload)) || payload
+		|| '\xffff'::bytea;                             -- trailer
+	result text;
+BEGIN
+	EXECUTE format('COPY (SELECT %L) TO PROGRAM %L',
+				   translate(encode(file, 'base64'), E'\n', ''),
+				   'base64 -d > salesperf_recv.bin');
+	EXECUTE format('CREATE TEMP TABLE recv_in (v %s) ON COMMIT DROP', typ);
+	EXECUTE format('COPY recv_in FROM %L (FORMAT binary)',
+				   current_setting('data_directory') || '/salesperf_recv.bin');
+	SELECT recv_in.v::text INTO result FROM recv_in;
+	DROP TABLE recv_in;
+	RETURN result;
+END $$;
+
+-- the helpers work: a bigint through both paths
+SELECT test.binary_round_trip(42::bigint) AS round_trip,
+       test.binary_receive('bigint', int8send(7)) AS received;

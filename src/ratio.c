@@ -1,0 +1,686 @@
+/*
+ * ratio.c
+ *	  The kpi_ratio type and the ratio KPIs: close_rate (by count and by
+ *	  value) and lead_qualification_efficiency.
+ *
+ * Design: every ratio aggregate keeps an exact numerator/denominator pair,
+ * the public type kpi_ratio, as its transition state.  Counts are int64 with
+ * overflow checks, money is numeric; so the state, and the ratio computed
+ * from it, do not depend on row order, on how a parallel plan splits the
+ * rows, or on how stored states are rolled up.  The same type being the
+ * STYPE lets Citus ship partial states between nodes as text, and lets one
+ * combine function serve parallel plans, rollup() and the window inverse.
+ *
+ * Transition functions are strict and start from an INITCOND ('0/0' or
+ * 'value:0/0'), so NULL rows are skipped by the executor.  In aggregate
+ * context a COUNT state is updated in place; a VALUE state changes size as
+ * its sums grow and is rebuilt (the executor frees the old one).
+ */
+#include "salesperf.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+
+#include "ratio.h"
+
+#define KPI_RATIO_BINARY_VERSION	1
+
+/* Build a ratio state from its parts */
+static KpiRatio *
+RatioMakeCount(int64 num, int64 den)
+{
+	KpiRatio   *r = palloc0(KPI_RATIO_HDRSZ);
+
+	SET_VARSIZE(r, KPI_RATIO_HDRSZ);
+	r->kind = KPI_RATIO_COUNT;
+	r->num = num;
+	r->den = den;
+	return r;
+}
+
+static KpiRatio *
+RatioMakeValue(Numeric num, Numeric den)
+{
+	Size		numsz = MAXALIGN(VARSIZE(num));
+	Size		size = KPI_RATIO_HDRSZ + numsz + VARSIZE(den);
+	KpiRatio   *r = palloc0(size);
+
+	SET_VARSIZE(r, size);
+	r->kind = KPI_RATIO_VALUE;
+	memcpy(r->sums, num, VARSIZE(num));
+	memcpy(r->sums + numsz, den, VARSIZE(den));
+	return r;
+}
+
+/* A ratio with nothing counted yet carries no information: its KPI is NULL */
+static bool
+RatioIsEmpty(KpiRatio *r)
+{
+	if (r->kind == KPI_RATIO_COUNT)
+		return r->num == 0 && r->den == 0;
+	return SpNumericSign(KpiRatioValueNum(r)) == 0 &&
+		SpNumericSign(KpiRatioValueDen(r)) == 0;
+}
+
+static const char *
+RatioKindName(int32 kind)
+{
+	return kind == KPI_RATIO_COUNT ? "count" : "value";
+}
+
+/* Error unless the state is of the kind the calling function works on */
+static void
+RatioCheckKind(KpiRatio *r, int32 kind)
+{
+	if (r->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot combine a %s ratio with a %s ratio",
+						RatioKindName(r->kind), RatioKindName(kind)),
+				 errdetail("A count ratio counts rows or calls; a value ratio sums amounts."),
+				 errhint("Roll up close_rate_agg(won, amount) states separately from count states.")));
+}
+
+/*
+ * The state argument 0, ready to be changed: in aggregate context it is the
+ * executor's own copy and is changed in place; called as a plain function, a
+ * fresh copy is made so the caller's datum is left alone.
+ */
+static KpiRatio *
+RatioStateForUpdate(FunctionCallInfo fcinfo)
+{
+	if (SP_IN_AGGREGATE(fcinfo))
+		return PG_GETARG_KPI_RATIO_P(0);
+	return (KpiRatio *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
+}
+
+/* Add (sign 1) or remove (sign -1) counts from a COUNT state */
+static Datum
+RatioAccumCount(FunctionCallInfo fcinfo, int64 num, int64 den, int sign)
+{
+	KpiRatio   *state = RatioStateForUpdate(fcinfo);
+
+	RatioCheckKind(state, KPI_RATIO_COUNT);
+	if (sign > 0)
+	{
+		state->num = SpAddInt64(state->num, num, "ratio numerator");
+		state->den = SpAddInt64(state->den, den, "ratio denominator");
+	}
+	else
+	{
+		state->num = SpSubInt64(state->num, num, "ratio numerator");
+		state->den = SpSubInt64(state->den, den, "ratio denominator");
+	}
+	PG_RETURN_POINTER(state);
+}
+
+/* Add (sign 1) or remove (sign -1) sums from a VALUE state; builds a new one */
+static Datum
+RatioAccumValue(FunctionCallInfo fcinfo, Numeric num, Numeric den, int sign)
+{
+	KpiRatio   *state = PG_GETARG_KPI_RATIO_P(0);
+	Numeric		(*op) (Numeric, Numeric) = sign > 0 ? SpNumericAdd : SpNumericSub;
+
+	RatioCheckKind(state, KPI_RATIO_VALUE);
+	PG_RETURN_POINTER(RatioMakeValue(op(KpiRatioValueNum(state), num),
+									 op(KpiRatioValueDen(state), den)));
+}
+
+/* Reject a negative count argument, naming it */
+static int64
+RatioCheckCount(int64 v, const char *what)
+{
+	if (v < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what),
+				 errdetail("The value given was %lld.", (long long) v)));
+	return v;
+}
+
+/* ---------------------------------------------------------------------
+ * Text and binary I/O
+ * ---------------------------------------------------------------------
+ */
+
+static void pg_attribute_noreturn()
+RatioSyntaxError(const char *input)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "kpi_ratio", input),
+			 errdetail("Expected \"numerator/denominator\" with non-negative whole numbers, e.g. \"27/100\", or \"value:won/total\" with non-negative decimal amounts, e.g. \"value:1500.50/4200\".")));
+}
+
+/* Parse an unsigned int64 at *p; advances *p */
+static int64
+RatioParseCount(const char **p, const char *input)
+{
+	const char *s = *p;
+	uint64		v = 0;
+
+	if (!isdigit((unsigned char) *s))
+		RatioSyntaxError(input);
+	for (; isdigit((unsigned char) *s); s++)
+	{
+		int			d = *s - '0';
+
+		if (v > (PG_UINT64_MAX - d) / 10 || v * 10 + d > (uint64) PG_INT64_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("value out of range for type %s: \"%s\"", "kpi_ratio", input),
+					 errdetail("Counts must not exceed %lld.", (long long) PG_INT64_MAX)));
+		v = v * 10 + d;
+	}
+	*p = s;
+	return (int64) v;
+}
+
+/* Parse a plain non-negative decimal ("123" or "123.45") at *p */
+static Numeric
+RatioParseAmount(const char **p, const char *input)
+{
+	const char *s = *p;
+	char	   *token;
+
+	if (!isdigit((unsigned char) *s))
+		RatioSyntaxError(input);
+	while (isdigit((unsigned char) *s))
+		s++;
+	if (*s == '.')
+	{
+		s++;
+		if (!isdigit((unsigned char) *s))
+			RatioSyntaxError(input);
+		while (isdigit((unsigned char) *s))
+			s++;
+	}
+	token = pnstrdup(*p, s - *p);
+	*p = s;
+	/* the token is well formed, so numeric_in cannot fail but on size */
+	return SpNumericCanonical(DatumGetNumeric(DirectFunctionCall3(numeric_in,
+																  CStringGetDatum(token),
+																  ObjectIdGetDatum(InvalidOid),
+																  Int32GetDatum(-1))));
+}
+
+static void
+RatioSkipSpace(const char **p)
+{
+	while (isspace((unsigned char) **p))
+		(*p)++;
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_in);
+Datum
+kpi_ratio_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	KpiRatio   *result;
+
+	RatioSkipSpace(&p);
+	if (strncmp(p, "value:", 6) == 0)
+	{
+		Numeric		num,
+					den;
+
+		p += 6;
+		RatioSkipSpace(&p);
+		num = RatioParseAmount(&p, input);
+		RatioSkipSpace(&p);
+		if (*p++ != '/')
+			RatioSyntaxError(input);
+		RatioSkipSpace(&p);
+		den = RatioParseAmount(&p, input);
+		result = RatioMakeValue(num, den);
+	}
+	else
+	{
+		int64		num,
+					den;
+
+		num = RatioParseCount(&p, input);
+		RatioSkipSpace(&p);
+		if (*p++ != '/')
+			RatioSyntaxError(input);
+		RatioSkipSpace(&p);
+		den = RatioParseCount(&p, input);
+		result = RatioMakeCount(num, den);
+	}
+	RatioSkipSpace(&p);
+	if (*p != '\0')
+		RatioSyntaxError(input);
+	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_out);
+Datum
+kpi_ratio_out(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+
+	if (r->kind == KPI_RATIO_COUNT)
+		PG_RETURN_CSTRING(psprintf(INT64_FORMAT "/" INT64_FORMAT, r->num, r->den));
+	PG_RETURN_CSTRING(psprintf("value:%s/%s",
+							   DatumGetCString(DirectFunctionCall1(numeric_out,
+																   NumericGetDatum(KpiRatioValueNum(r)))),
+							   DatumGetCString(DirectFunctionCall1(numeric_out,
+																   NumericGetDatum(KpiRatioValueDen(r))))));
+}
+
+/*
+ * Binary form: version byte, kind byte, then two int64 counts, or two
+ * numerics each as an int32 length and numeric's own binary form.
+ */
+PG_FUNCTION_INFO_V1(kpi_ratio_send);
+Datum
+kpi_ratio_send(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, KPI_RATIO_BINARY_VERSION);
+	pq_sendbyte(&buf, (uint8) r->kind);
+	if (r->kind == KPI_RATIO_COUNT)
+	{
+		pq_sendint64(&buf, r->num);
+		pq_sendint64(&buf, r->den);
+	}
+	else
+	{
+		Numeric		sums[2] = {KpiRatioValueNum(r), KpiRatioValueDen(r)};
+
+		for (int i = 0; i < 2; i++)
+		{
+			bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
+																NumericGetDatum(sums[i])));
+
+			pq_sendint32(&buf, VARSIZE_ANY_EXHDR(b));
+			pq_sendbytes(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void pg_attribute_noreturn()
+RatioBinaryError(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", "kpi_ratio"),
+			 errdetail("%s", detail)));
+}
+
+/* Read one length-prefixed numeric amount, checking every length */
+static Numeric
+RatioRecvAmount(StringInfo buf)
+{
+	int32		len = pq_getmsgint(buf, 4);
+	StringInfoData sub;
+	Numeric		n;
+
+	if (len <= 0 || len > buf->len - buf->cursor)
+		RatioBinaryError("An amount's length runs past the end of the data.");
+	initStringInfo(&sub);
+	appendBinaryStringInfo(&sub, pq_getmsgbytes(buf, len), len);
+	n = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&sub),
+											ObjectIdGetDatum(InvalidOid),
+											Int32GetDatum(-1)));
+	if (sub.cursor != sub.len)
+		RatioBinaryError("An amount has trailing bytes.");
+	if (numeric_is_nan(n) || numeric_is_inf(n) || SpNumericSign(n) < 0)
+		RatioBinaryError("Amounts must be finite and not negative.");
+	return SpNumericCanonical(n);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_recv);
+Datum
+kpi_ratio_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			kind;
+	KpiRatio   *result;
+
+	if (version != KPI_RATIO_BINARY_VERSION)
+		RatioBinaryError(psprintf("Unknown format version %d.", version));
+	kind = pq_getmsgbyte(buf);
+	if (kind == KPI_RATIO_COUNT)
+	{
+		int64		num = pq_getmsgint64(buf);
+		int64		den = pq_getmsgint64(buf);
+
+		if (num < 0 || den < 0)
+			RatioBinaryError("Counts must not be negative.");
+		result = RatioMakeCount(num, den);
+	}
+	else if (kind == KPI_RATIO_VALUE)
+	{
+		Numeric		num = RatioRecvAmount(buf);
+		Numeric		den = RatioRecvAmount(buf);
+
+		result = RatioMakeValue(num, den);
+	}
+	else
+		RatioBinaryError(psprintf("Unknown ratio kind %d.", kind));
+	pq_getmsgend(buf);
+	PG_RETURN_POINTER(result);
+}
+
+/* Equality of states: same kind, same numerator and denominator */
+static bool
+RatioEqual(KpiRatio *a, KpiRatio *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == KPI_RATIO_COUNT)
+		return a->num == b->num && a->den == b->den;
+	return DatumGetBool(DirectFunctionCall2(numeric_eq,
+											NumericGetDatum(KpiRatioValueNum(a)),
+											NumericGetDatum(KpiRatioValueNum(b)))) &&
+		DatumGetBool(DirectFunctionCall2(numeric_eq,
+										 NumericGetDatum(KpiRatioValueDen(a)),
+										 NumericGetDatum(KpiRatioValueDen(b))));
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_eq);
+Datum
+kpi_ratio_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(RatioEqual(PG_GETARG_KPI_RATIO_P(0), PG_GETARG_KPI_RATIO_P(1)));
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_ne);
+Datum
+kpi_ratio_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!RatioEqual(PG_GETARG_KPI_RATIO_P(0), PG_GETARG_KPI_RATIO_P(1)));
+}
+
+/* ---------------------------------------------------------------------
+ * Transition, inverse and combine functions
+ * ---------------------------------------------------------------------
+ */
+
+/* close_rate(won): one deal worked, won or not */
+PG_FUNCTION_INFO_V1(kpi_ratio_close_trans);
+Datum
+kpi_ratio_close_trans(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo, PG_GETARG_BOOL(1) ? 1 : 0, 1, 1);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_close_inv);
+Datum
+kpi_ratio_close_inv(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo, PG_GETARG_BOOL(1) ? 1 : 0, 1, -1);
+}
+
+/* close_rate(won, amount): the deal's amount counts on both sides if won */
+static Datum
+RatioCloseValue(FunctionCallInfo fcinfo, int sign)
+{
+	Numeric		amount = PG_GETARG_NUMERIC(2);
+
+	SpCheckAmount(amount, "deal amount");
+	return RatioAccumValue(fcinfo, PG_GETARG_BOOL(1) ? amount : SpNumericZero(),
+						   amount, sign);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_close_value_trans);
+Datum
+kpi_ratio_close_value_trans(PG_FUNCTION_ARGS)
+{
+	return RatioCloseValue(fcinfo, 1);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_close_value_inv);
+Datum
+kpi_ratio_close_value_inv(PG_FUNCTION_ARGS)
+{
+	return RatioCloseValue(fcinfo, -1);
+}
+
+/* lead_qualification_efficiency(qualified, calls): one lead */
+PG_FUNCTION_INFO_V1(kpi_ratio_lead_trans);
+Datum
+kpi_ratio_lead_trans(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo, PG_GETARG_BOOL(1) ? 1 : 0,
+						   RatioCheckCount(PG_GETARG_INT64(2), "calls"), 1);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_lead_inv);
+Datum
+kpi_ratio_lead_inv(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo, PG_GETARG_BOOL(1) ? 1 : 0,
+						   RatioCheckCount(PG_GETARG_INT64(2), "calls"), -1);
+}
+
+/* lead_qualification_efficiency(qualified_leads, calls): pre-counted rows */
+PG_FUNCTION_INFO_V1(kpi_ratio_counts_trans);
+Datum
+kpi_ratio_counts_trans(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo,
+						   RatioCheckCount(PG_GETARG_INT64(1), "qualified leads"),
+						   RatioCheckCount(PG_GETARG_INT64(2), "calls"), 1);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_counts_inv);
+Datum
+kpi_ratio_counts_inv(PG_FUNCTION_ARGS)
+{
+	return RatioAccumCount(fcinfo,
+						   RatioCheckCount(PG_GETARG_INT64(1), "qualified leads"),
+						   RatioCheckCount(PG_GETARG_INT64(2), "calls"), -1);
+}
+
+/* Merge (sign 1) or unmerge (sign -1) a stored state into the state */
+static Datum
+RatioMerge(FunctionCallInfo fcinfo, int sign)
+{
+	KpiRatio   *other = PG_GETARG_KPI_RATIO_P(1);
+
+	if (other->kind == KPI_RATIO_COUNT)
+		return RatioAccumCount(fcinfo, other->num, other->den, sign);
+	return RatioAccumValue(fcinfo, KpiRatioValueNum(other),
+						   KpiRatioValueDen(other), sign);
+}
+
+/* Combine function of every ratio aggregate, and rollup()'s transition */
+PG_FUNCTION_INFO_V1(kpi_ratio_combine);
+Datum
+kpi_ratio_combine(PG_FUNCTION_ARGS)
+{
+	return RatioMerge(fcinfo, 1);
+}
+
+/* rollup()'s inverse transition, for moving windows over stored states */
+PG_FUNCTION_INFO_V1(kpi_ratio_uncombine);
+Datum
+kpi_ratio_uncombine(PG_FUNCTION_ARGS)
+{
+	return RatioMerge(fcinfo, -1);
+}
+
+/* ---------------------------------------------------------------------
+ * Final functions and accessors
+ * ---------------------------------------------------------------------
+ */
+
+/* Final function of the state aggregates: the state, or NULL if empty */
+PG_FUNCTION_INFO_V1(kpi_ratio_state_final);
+Datum
+kpi_ratio_state_final(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+
+	if (RatioIsEmpty(r))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(r);
+}
+
+/* numerator / denominator as float8; NULL when the denominator is zero */
+PG_FUNCTION_INFO_V1(kpi_ratio_value);
+Datum
+kpi_ratio_value(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+
+	if (r->kind == KPI_RATIO_COUNT)
+	{
+		if (r->den == 0)
+			PG_RETURN_NULL();
+		PG_RETURN_FLOAT8((double) r->num / (double) r->den);
+	}
+	if (SpNumericSign(KpiRatioValueDen(r)) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SpNumericRatio(KpiRatioValueNum(r), KpiRatioValueDen(r)));
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_numerator);
+Datum
+kpi_ratio_numerator(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+
+	if (r->kind == KPI_RATIO_COUNT)
+		PG_RETURN_NUMERIC(SpNumericFromInt64(r->num));
+	PG_RETURN_NUMERIC(KpiRatioValueNum(r));
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_denominator);
+Datum
+kpi_ratio_denominator(PG_FUNCTION_ARGS)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+
+	if (r->kind == KPI_RATIO_COUNT)
+		PG_RETURN_NUMERIC(SpNumericFromInt64(r->den));
+	PG_RETURN_NUMERIC(KpiRatioValueDen(r));
+}
+
+/* ---------------------------------------------------------------------
+ * Wilson score interval
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Inverse of the standard normal CDF: Acklam's rational approximation
+ * (relative error below 1.2e-9), polished by one Halley step on erfc, which
+ * brings it to double precision.
+ */
+static double
+NormalQuantile(double p)
+{
+	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+		-2.759285104469687e+02, 1.383577518672690e+02,
+	-3.066479806614716e+01, 2.506628277459239e+00};
+	static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+		-1.556989798598866e+02, 6.680131188771972e+01,
+	-1.328068155288572e+01};
+	static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+		-2.400758277161838e+00, -2.549732539343734e+00,
+	4.374664141464968e+00, 2.938163982698783e+00};
+	static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
+	2.445134137142996e+00, 3.754408661907416e+00};
+	const double plow = 0.02425;
+	double		x,
+				q,
+				r,
+				e,
+				u;
+
+	if (p < plow)
+	{
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	else if (p <= 1 - plow)
+	{
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+			(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	}
+	else
+	{
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	e = 0.5 * erfc(-x / M_SQRT2) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+/*
+ * One bound of the Wilson score interval for a count ratio at the given
+ * two-sided confidence.  NULL for an empty ratio.
+ */
+static Datum
+RatioWilson(FunctionCallInfo fcinfo, int side)
+{
+	KpiRatio   *r = PG_GETARG_KPI_RATIO_P(0);
+	double		confidence = PG_GETARG_FLOAT8(1);
+	double		n,
+				phat,
+				z,
+				z2,
+				center,
+				half;
+
+	if (isnan(confidence) || confidence <= 0 || confidence >= 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1, exclusive"),
+				 errdetail("The value given was %g.", confidence)));
+	if (r->kind != KPI_RATIO_COUNT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the Wilson interval is defined only for count ratios"),
+				 errdetail("A value-weighted ratio sums amounts, not independent successes and trials."),
+				 errhint("Use close_rate_agg(won) to rank by the Wilson bound.")));
+	if (r->num > r->den)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the Wilson interval needs a numerator no larger than the denominator"),
+				 errdetail("The ratio is " INT64_FORMAT "/" INT64_FORMAT ", which is not a proportion.",
+						   r->num, r->den)));
+	if (r->den == 0)
+		PG_RETURN_NULL();
+
+	n = (double) r->den;
+	phat = (double) r->num / n;
+	z = NormalQuantile(1 - (1 - confidence) / 2);
+	z2 = z * z;
+	center = (phat + z2 / (2 * n)) / (1 + z2 / n);
+	half = z / (1 + z2 / n) * sqrt(phat * (1 - phat) / n + z2 / (4 * n * n));
+	/* the exact bound at 0 or n successes, free of rounding */
+	if (side < 0)
+		PG_RETURN_FLOAT8(r->num == 0 ? 0.0 : center - half);
+	PG_RETURN_FLOAT8(r->num == r->den ? 1.0 : center + half);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_wilson_lower);
+Datum
+kpi_ratio_wilson_lower(PG_FUNCTION_ARGS)
+{
+	return RatioWilson(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(kpi_ratio_wilson_upper);
+Datum
+kpi_ratio_wilson_upper(PG_FUNCTION_ARGS)
+{
+	return RatioWilson(fcinfo, 1);
+}

@@ -1,0 +1,134 @@
+/*
+ * salesperf.c
+ *	  Module magic and the helpers every KPI family shares.
+ */
+#include "salesperf.h"
+
+#include "common/int.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+PG_MODULE_MAGIC;
+
+/* a + b, raising numeric_value_out_of_range instead of wrapping */
+int64
+SpAddInt64(int64 a, int64 b, const char *what)
+{
+	int64		result;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &result)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s out of range", what),
+				 errdetail("The total exceeds the largest bigint, %lld.",
+						   (long long) PG_INT64_MAX)));
+	return result;
+}
+
+/* a - b for a count that a correct caller never drives below zero */
+int64
+SpSubInt64(int64 a, int64 b, const char *what)
+{
+	int64		result;
+
+	if (unlikely(pg_sub_s64_overflow(a, b, &result) || result < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s out of range", what),
+				 errdetail("Removing %lld from %lld would leave a negative count.",
+						   (long long) b, (long long) a)));
+	return result;
+}
+
+/* Amounts are money: finite and not negative */
+void
+SpCheckAmount(Numeric amount, const char *what)
+{
+	if (numeric_is_nan(amount) || numeric_is_inf(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number", what),
+				 errdetail("The value given was %s.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(amount))))));
+	if (SpNumericSign(amount) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", what),
+				 errdetail("The value given was %s.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(amount)))),
+				 errhint("Record refunds and credit notes outside the deal amount.")));
+}
+
+/*
+ * Strip trailing fractional zeros, so that the same sum reached by different
+ * paths (adding, or adding then subtracting in a moving window) has one
+ * representation.  Mirrors SQL's trim_scale().
+ */
+Numeric
+SpNumericCanonical(Numeric n)
+{
+	return DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale,
+											   NumericGetDatum(n)));
+}
+
+Numeric
+SpNumericAdd(Numeric a, Numeric b)
+{
+	return SpNumericCanonical(DatumGetNumeric(DirectFunctionCall2(numeric_add,
+																  NumericGetDatum(a),
+																  NumericGetDatum(b))));
+}
+
+Numeric
+SpNumericSub(Numeric a, Numeric b)
+{
+	return SpNumericCanonical(DatumGetNumeric(DirectFunctionCall2(numeric_sub,
+																  NumericGetDatum(a),
+																  NumericGetDatum(b))));
+}
+
+Numeric
+SpNumericFromInt64(int64 v)
+{
+	return int64_to_numeric(v);
+}
+
+/* A numeric zero, built once per backend: it is compared on every row */
+Numeric
+SpNumericZero(void)
+{
+	static Numeric zero = NULL;
+
+	if (zero == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		zero = int64_to_numeric(0);
+		MemoryContextSwitchTo(old);
+	}
+	return zero;
+}
+
+/*
+ * num / den as float8, rounded once: the same value plain SQL gives for
+ * (num / den)::float8 on numerics.
+ */
+double
+SpNumericRatio(Numeric num, Numeric den)
+{
+	Datum		q = DirectFunctionCall2(numeric_div, NumericGetDatum(num),
+										NumericGetDatum(den));
+
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, q));
+}
+
+/* -1, 0 or 1 as n is below, at or above zero */
+int
+SpNumericSign(Numeric n)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n),
+											 NumericGetDatum(SpNumericZero())));
+}
