@@ -93,7 +93,10 @@ TRUNCATE crm.users, crm.leads, crm.opportunities, crm.accounts,
 CREATE TABLE crm_gen.reps AS
 SELECT r.user_id, r.role, r.idx, r.n,
 	   crm_gen.clamp(0.5 + 0.22 * crm_gen.z(r.user_id, 1, p.seed), 0.05, 0.97) AS effort,
-	   crm_gen.clamp(0.5 + 0.20 * crm_gen.z(r.user_id, 2, p.seed), 0.05, 0.97) AS skill,
+	   -- skill goes with effort (correlation 0.75): the reps who work more
+	   -- learn more, so activity figures separate the top from the median
+	   crm_gen.clamp(0.5 + 0.20 * (0.75 * crm_gen.z(r.user_id, 1, p.seed)
+								   + 0.66 * crm_gen.z(r.user_id, 2, p.seed)), 0.05, 0.97) AS skill,
 	   -- the last AE in every six joins in late November: few closed deals
 	   CASE WHEN r.role = 'AE' AND r.idx % 6 = 5
 			THEN date '2025-11-20' + (r.idx * 5) % 12
@@ -155,17 +158,17 @@ WITH b AS (
 ), c AS (
 	SELECT t.*,
 		   CASE WHEN response_s IS NULL THEN 0
-				ELSE least(15, 1 + floor(-ln(u_calls) * (0.6 + 3.2 * effort)))::int END AS calls,
+				ELSE least(15, 1 + floor(-ln(u_calls) * (0.2 + 4.5 * effort)))::int END AS calls,
 		   86400 * (0.4 + 1.6 * u_spacing) AS spacing_s
 	FROM t
 )
 SELECT c.*,
 	   c.response_s IS NOT NULL
 	   AND c.u_qual < least(0.95,
-			(0.10 + 0.40 * c.skill)
-			* CASE WHEN c.response_s <= 300 THEN 1.6 WHEN c.response_s <= 3600 THEN 1.2
-				   WHEN c.response_s <= 86400 THEN 1.0 ELSE 0.6 END
-			* (1 - exp(-c.calls / 2.5)) * 1.3) AS qualified
+			(0.12 + 0.24 * c.skill)
+			* CASE WHEN c.response_s <= 300 THEN 2.0 WHEN c.response_s <= 3600 THEN 1.3
+				   WHEN c.response_s <= 86400 THEN 1.0 ELSE 0.5 END
+			* (1 - exp(-c.calls / 2.0)) * 1.4) AS qualified
 FROM c;
 
 -- When a lead's k-th call happens (call 1 is the first touch)
@@ -241,7 +244,7 @@ FROM r;
 CREATE TABLE crm_gen.opps AS
 SELECT o.*,
 	   o.created_at + make_interval(secs => o.cycle_s) < o.t1 AS closed,
-	   o.u_win < crm_gen.clamp(0.06 + 0.36 * o.skill + 0.035 * o.meetings
+	   o.u_win < crm_gen.clamp(0.02 + 0.26 * o.skill + 0.06 * o.meetings
 							   - 0.10 * ln(o.amount / 12000), 0.02, 0.92) AS won
 FROM crm_gen.opp_draws o;
 

@@ -1,0 +1,528 @@
+-- demo/scorecards.sql: role scorecards computed inside SQL with salesperf,
+-- over the sample CRM (demo/crm_schema.sql + demo/generate.sql).
+--
+--   psql -X -f demo/scorecards.sql
+--
+-- Sections: SDR, AE and AM scorecards; top quartile vs median per role;
+-- the two-step path (materialized view of daily states, rollup to month and
+-- quarter, equal to the one-step answer; refresh scheduled with pg_cron).
+-- A section whose KPI family is not installed in this build is skipped with
+-- a note, so the file runs on any salesperf version.  Needs the extension in
+-- the search_path; pg_cron is optional (the schedule step is skipped
+-- without it).
+
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset footer off
+\pset null '-'
+\pset linestyle unicode
+\pset border 2
+SET client_min_messages = warning;
+SET TimeZone = 'UTC';
+
+-- Helpers of the demo itself (schema demo; the views live there too)
+DO $$ BEGIN
+	IF to_regnamespace('cron') IS NOT NULL THEN
+		PERFORM cron.unschedule(jobid) FROM cron.job WHERE jobname LIKE 'salesperf-%';
+	END IF;
+END $$;
+DROP SCHEMA IF EXISTS demo CASCADE;
+CREATE SCHEMA demo;
+
+-- Is a function with these argument types installed?
+CREATE FUNCTION demo.has_function(name text, args text) RETURNS boolean
+LANGUAGE sql STABLE
+RETURN EXISTS (SELECT FROM pg_catalog.pg_proc
+			   WHERE proname = name AND pg_catalog.oidvectortypes(proargtypes) = args);
+
+-- A duration the way people say it: 42s, 4m 05s, 3h 12m, 2d 7h
+CREATE FUNCTION demo.fmt_duration(d interval) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN (SELECT CASE WHEN s < 60 THEN round(s)::text || 's'
+					WHEN s < 3600 THEN floor(s / 60) || 'm ' || lpad((floor(s)::bigint % 60)::text, 2, '0') || 's'
+					WHEN s < 86400 THEN floor(s / 3600) || 'h ' || lpad((floor(s / 60)::bigint % 60)::text, 2, '0') || 'm'
+					ELSE floor(s / 86400) || 'd ' || (floor(s / 3600)::bigint % 24) || 'h' END
+		FROM (SELECT extract(epoch FROM d)::float8 AS s) x);
+
+-- A share as a percentage: 0.3456 -> 34.6%
+CREATE FUNCTION demo.pct(x double precision) RETURNS text
+LANGUAGE sql IMMUTABLE
+RETURN to_char(100 * x, 'FM990.0') || '%';
+
+-- Section timing: start a section, and report the time it took
+CREATE TABLE demo.timing (section text, ms numeric, ord serial);
+CREATE FUNCTION demo.took(section text, t0 timestamptz) RETURNS text
+LANGUAGE sql
+BEGIN ATOMIC
+	INSERT INTO demo.timing (section, ms)
+	VALUES (section, round(extract(epoch FROM clock_timestamp() - t0) * 1000));
+	SELECT format('    (%s: %s ms)', section, round(extract(epoch FROM clock_timestamp() - t0) * 1000));
+END;
+
+-- Which KPI families this build has
+SELECT demo.has_function('close_rate_agg', 'boolean') AS has_ratio,
+	   demo.has_function('response_time_agg', 'interval')
+	   AND demo.has_function('response_time_percentile', 'duration_sketch, double precision')
+	   AND demo.has_function('share_within', 'duration_sketch, interval') AS has_sketch,
+	   demo.has_function('upsell_rate_agg', 'anyelement, numeric, timestamp with time zone')
+	   AND demo.has_function('upsell_rate', 'upsell_summary')
+	   AND demo.has_function('starting_value', 'upsell_summary')
+	   AND demo.has_function('current_value', 'upsell_summary') AS has_upsell,
+	   to_regnamespace('cron') IS NOT NULL AS has_cron
+\gset
+
+\echo
+\echo '================================================================================'
+\echo ' salesperf demo: sales KPIs computed inside PostgreSQL, over a sample CRM'
+\echo '================================================================================'
+SELECT (SELECT count(*) FILTER (WHERE role = 'SDR') || ' SDRs, '
+			|| count(*) FILTER (WHERE role = 'AE') || ' AEs, '
+			|| count(*) FILTER (WHERE role = 'AM') || ' AMs' FROM crm.users) AS "team",
+	   (SELECT count(*) FROM crm.leads) AS "leads",
+	   (SELECT count(*) FROM crm.calls) AS "calls",
+	   (SELECT count(*) FROM crm.opportunities) AS "opportunities",
+	   (SELECT count(*) FROM crm.accounts) AS "accounts",
+	   (SELECT min(created_at)::date || ' .. ' || max(created_at)::date FROM crm.leads) AS "period";
+SELECT CASE WHEN have THEN 'yes' ELSE 'not yet' END AS "installed", family AS "KPI family in this build"
+FROM (VALUES (1, 'ratios (close_rate, lead_qualification_efficiency)', :'has_ratio'::boolean),
+			 (2, 'response times (duration_sketch)', :'has_sketch'::boolean),
+			 (3, 'upsell (upsell_summary)', :'has_upsell'::boolean)) f(ord, family, have)
+ORDER BY ord;
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' 1. SDR scorecard: inbound leads of 2025, per sales development rep'
+\echo '--------------------------------------------------------------------------------'
+\echo ' qualified/100 calls = lead_qualification_efficiency(qualified, calls) * 100.'
+\echo ' Never-contacted leads stay in every denominator: they count as leads, as not'
+\echo ' qualified and as not answered within 5 minutes; response-time percentiles are'
+\echo ' over the leads that were contacted, and the never column says how many were not.'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE TEMP TABLE sdr_card AS
+SELECT u.user_id, u.name AS sdr,
+	   count(*) AS leads,
+	   count(*) FILTER (WHERE l.qualified) AS qualified,
+	   count(*) FILTER (WHERE l.first_touch_at IS NULL) AS never_contacted,
+	   lead_qualification_efficiency(l.qualified, l.calls) AS efficiency
+FROM crm.leads l
+JOIN crm.users u ON u.user_id = l.owner_id
+GROUP BY u.user_id, u.name;
+
+\if :has_sketch
+SELECT s.sdr AS "SDR",
+	   round(s.leads / 12.0) AS "leads/month",
+	   demo.pct(s.qualified::float8 / s.leads) AS "qualified",
+	   round((s.efficiency * 100)::numeric, 1) AS "qualified/100 calls",
+	   demo.fmt_duration(response_time_percentile(r.response, 0.5)) AS "response p50",
+	   demo.fmt_duration(response_time_percentile(r.response, 0.9)) AS "response p90",
+	   demo.pct(share_within(r.response, interval '5 minutes')
+				* (s.leads - s.never_contacted) / s.leads) AS "<= 5 min",
+	   format('%s (%s)', s.never_contacted, demo.pct(s.never_contacted::float8 / s.leads)) AS "never contacted"
+FROM sdr_card s
+LEFT JOIN (SELECT owner_id, response_time_agg(first_touch_at - created_at) AS response
+		   FROM crm.leads GROUP BY owner_id) r ON r.owner_id = s.user_id
+ORDER BY s.qualified DESC;
+\else
+SELECT s.sdr AS "SDR",
+	   round(s.leads / 12.0) AS "leads/month",
+	   demo.pct(s.qualified::float8 / s.leads) AS "qualified",
+	   round((s.efficiency * 100)::numeric, 1) AS "qualified/100 calls",
+	   format('%s (%s)', s.never_contacted, demo.pct(s.never_contacted::float8 / s.leads)) AS "never contacted"
+FROM sdr_card s
+ORDER BY s.qualified DESC;
+\echo ' note: response time p50 / p90 and the share answered within 5 minutes need the'
+\echo ' duration_sketch family (response_time_agg), not installed in this build: skipped.'
+\endif
+SELECT demo.took('SDR scorecard', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' 2. AE scorecard: deals closed in 2025, per account executive'
+\echo '--------------------------------------------------------------------------------'
+\echo ' won/closed is the stored state (kpi_ratio, as a client reads it); close rate ='
+\echo ' close_rate(is_won) FILTER (WHERE is_closed), i.e. Won / (Won + Lost); value-'
+\echo ' weighted = close_rate(is_won, amount).  The leaderboard ranks by the lower bound'
+\echo ' of the 95% Wilson interval, next to the naive ranking by close rate: a rep with'
+\echo ' a handful of deals cannot top the board on luck.'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE TEMP TABLE ae_card AS
+SELECT u.user_id, u.name AS ae, u.hired_at,
+	   close_rate_agg(o.is_won) FILTER (WHERE o.is_closed) AS deals,
+	   close_rate_agg(o.is_won, o.amount) FILTER (WHERE o.is_closed) AS deal_value
+FROM crm.opportunities o
+JOIN crm.users u ON u.user_id = o.owner_id
+GROUP BY u.user_id, u.name, u.hired_at;
+
+CREATE TEMP VIEW ae_board AS
+SELECT a.*,
+	   rank() OVER (ORDER BY close_rate(a.deals) DESC) AS naive_rank,
+	   rank() OVER (ORDER BY wilson_lower(a.deals) DESC) AS wilson_rank
+FROM ae_card a;
+
+\if :has_sketch
+SELECT b.wilson_rank AS "rank", b.ae AS "AE", b.deals AS "won/closed",
+	   demo.pct(close_rate(b.deals)) AS "close rate",
+	   demo.pct(close_rate(b.deal_value)) AS "by value",
+	   format('%s .. %s', demo.pct(wilson_lower(b.deals)), demo.pct(wilson_upper(b.deals))) AS "95% Wilson interval",
+	   b.naive_rank AS "naive rank",
+	   demo.fmt_duration(c.cycle_p50) AS "cycle p50 (won)"
+FROM ae_board b
+LEFT JOIN (SELECT owner_id, response_time_percentile(closed_at - created_at, 0.5) AS cycle_p50
+		   FROM crm.opportunities WHERE is_won GROUP BY owner_id) c ON c.owner_id = b.user_id
+ORDER BY b.wilson_rank, b.ae;
+\else
+SELECT b.wilson_rank AS "rank", b.ae AS "AE", b.deals AS "won/closed",
+	   demo.pct(close_rate(b.deals)) AS "close rate",
+	   demo.pct(close_rate(b.deal_value)) AS "by value",
+	   format('%s .. %s', demo.pct(wilson_lower(b.deals)), demo.pct(wilson_upper(b.deals))) AS "95% Wilson interval",
+	   b.naive_rank AS "naive rank"
+FROM ae_board b
+ORDER BY b.wilson_rank, b.ae;
+\echo ' note: the sales-cycle p50 needs the duration_sketch family'
+\echo ' (response_time_percentile), not installed in this build: skipped.'
+\endif
+SELECT demo.took('AE scorecard', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' 3. AM scorecard: portfolio growth per account manager over 2025'
+\echo '--------------------------------------------------------------------------------'
+SELECT clock_timestamp() AS t0 \gset
+\if :has_upsell
+\echo ' upsell rate = (current - starting) / starting portfolio, each account valued at'
+\echo ' its first and latest monthly snapshot: upsell_rate(account_id, value, month).'
+\echo ' A churned account counts with its final 0.'
+SELECT u.name AS "AM",
+	   count(DISTINCT a.account_id) AS "accounts",
+	   to_char(starting_value(upsell_rate_agg(s.account_id, s.value, s.month::timestamptz)), 'FM999,999,990') AS "starting MRR",
+	   to_char(current_value(upsell_rate_agg(s.account_id, s.value, s.month::timestamptz)), 'FM999,999,990') AS "current MRR",
+	   demo.pct(upsell_rate(s.account_id, s.value, s.month::timestamptz)) AS "upsell rate",
+	   count(*) FILTER (WHERE s.value = 0) AS "churned"
+FROM crm.account_snapshots s
+JOIN crm.accounts a USING (account_id)
+JOIN crm.users u ON u.user_id = a.owner_id
+GROUP BY u.name
+ORDER BY upsell_rate(s.account_id, s.value, s.month::timestamptz) DESC;
+\else
+\echo ' note: the upsell family (upsell_rate_agg, upsell_summary) is not installed in'
+\echo ' this build: AM scorecard skipped.'
+\endif
+SELECT demo.took('AM scorecard', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' 4. Top quartile vs median rep: which activity figures separate them'
+\echo '--------------------------------------------------------------------------------'
+\echo ' Reps ranked by their outcome KPI; "top quartile" is the mean of the best'
+\echo ' quarter of reps, "median rep" the median over all reps of the role.'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE TEMP TABLE rep_figures (role text, user_id int, outcome double precision,
+							   ord int, figure text, value double precision);
+
+-- SDRs: outcome = qualified leads per month
+INSERT INTO rep_figures
+SELECT 'SDR', r.owner_id, r.qualified_per_month, f.*
+FROM (SELECT l.owner_id,
+			 count(*) FILTER (WHERE l.qualified) / 12.0 AS qualified_per_month,
+			 lead_qualification_efficiency(l.qualified, l.calls) AS efficiency,
+			 avg(l.calls) AS calls_per_lead,
+			 sum(l.calls) / 250.0 AS calls_per_day,
+			 avg((l.first_touch_at - l.created_at <= interval '5 minutes')::int) AS within_5min,
+			 avg((l.first_touch_at - l.created_at <= interval '1 hour')::int) AS within_1h,
+			 avg((l.first_touch_at IS NULL)::int) AS never
+	  FROM crm.leads l GROUP BY l.owner_id) r,
+	 LATERAL (VALUES (1, 'OUTCOME: qualified leads / month', r.qualified_per_month),
+					 (2, 'qualified per 100 calls', 100 * r.efficiency),
+					 (3, 'calls per lead', r.calls_per_lead),
+					 (4, 'calls per working day', r.calls_per_day),
+					 (5, '% of leads called within 5 min', 100 * r.within_5min),
+					 (6, '% of leads called within 1 hour', 100 * r.within_1h),
+					 (7, '% of leads never contacted', 100 * r.never)) f;
+
+-- AEs with at least 30 closed deals: outcome = close rate
+INSERT INTO rep_figures
+SELECT 'AE', r.owner_id, r.close_rate, f.*
+FROM (SELECT o.owner_id,
+			 close_rate(o.is_won) FILTER (WHERE o.is_closed) AS close_rate,
+			 close_rate(o.is_won, o.amount) FILTER (WHERE o.is_closed) AS value_rate,
+			 count(*) / 12.0 AS deals_per_month,
+			 avg(m.meetings) AS meetings_per_deal,
+			 avg(o.amount) AS avg_amount,
+			 avg(extract(epoch FROM o.closed_at - o.created_at) / 86400) FILTER (WHERE o.is_won) AS cycle_days
+	  FROM crm.opportunities o
+	  LEFT JOIN (SELECT opportunity_id, count(*) AS meetings FROM crm.activities
+				 WHERE kind = 'meeting' GROUP BY opportunity_id) m USING (opportunity_id)
+	  GROUP BY o.owner_id
+	  HAVING count(*) FILTER (WHERE o.is_closed) >= 30) r,
+	 LATERAL (VALUES (1, 'OUTCOME: close rate %', 100 * r.close_rate),
+					 (2, 'value-weighted close rate %', 100 * r.value_rate),
+					 (3, 'meetings per deal', r.meetings_per_deal),
+					 (4, 'deals worked / month', r.deals_per_month),
+					 (5, 'average deal size', r.avg_amount),
+					 (6, 'days to win (mean)', r.cycle_days)) f;
+
+\if :has_upsell
+-- AMs: outcome = upsell rate
+INSERT INTO rep_figures
+SELECT 'AM', r.owner_id, r.upsell, f.*
+FROM (SELECT a.owner_id,
+			 upsell_rate(s.account_id, s.value, s.month::timestamptz) AS upsell,
+			 count(DISTINCT a.account_id) AS accounts,
+			 count(*) FILTER (WHERE s.value = 0)::float8 / count(DISTINCT a.account_id) AS churned,
+			 (SELECT count(*) FROM crm.activities c
+			  WHERE c.kind = 'check-in' AND c.user_id = a.owner_id)::float8
+			 / count(*) FILTER (WHERE s.value > 0) AS checkins
+	  FROM crm.account_snapshots s JOIN crm.accounts a USING (account_id)
+	  GROUP BY a.owner_id) r,
+	 LATERAL (VALUES (1, 'OUTCOME: upsell rate %', 100 * r.upsell),
+					 (2, 'check-ins per account-month', r.checkins),
+					 (3, '% of accounts churned', 100 * r.churned),
+					 (4, 'accounts', r.accounts)) f;
+\endif
+
+SELECT role AS "role", figure AS "figure",
+	   round(avg(value) FILTER (WHERE quartile = 1)::numeric, 2) AS "top quartile",
+	   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY value)::numeric, 2) AS "median rep",
+	   round((avg(value) FILTER (WHERE quartile = 1)
+			  / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY value), 0))::numeric, 2) AS "top / median"
+FROM (SELECT *, ntile(4) OVER (PARTITION BY role, ord ORDER BY outcome DESC) AS quartile
+	  FROM rep_figures) r
+GROUP BY role, ord, figure
+ORDER BY CASE role WHEN 'SDR' THEN 1 WHEN 'AE' THEN 2 ELSE 3 END, ord;
+\if :has_upsell
+\else
+\echo ' note: the AM rows need the upsell family, not installed in this build: skipped.'
+\endif
+SELECT demo.took('top quartile vs median', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' 5. The two-step path: daily states in materialized views, rolled up'
+\echo '--------------------------------------------------------------------------------'
+\echo ' Aggregate once per day into stored states (kpi_ratio, duration_sketch,'
+\echo ' upsell_summary); dashboards then merge the few stored rows with rollup().'
+\echo ' Days are UTC calendar days (AT TIME ZONE), so a refresh gives the same view'
+\echo ' whatever the session time zone.'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE MATERIALIZED VIEW demo.daily_ae AS
+SELECT (closed_at AT TIME ZONE 'UTC')::date AS day, owner_id AS ae_id,
+	   close_rate_agg(is_won) AS deals,
+	   close_rate_agg(is_won, amount) AS deal_value
+FROM crm.opportunities
+WHERE is_closed
+GROUP BY 1, 2;
+CREATE UNIQUE INDEX ON demo.daily_ae (day, ae_id);
+
+\if :has_sketch
+CREATE MATERIALIZED VIEW demo.daily_sdr AS
+SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
+	   count(*) AS leads,
+	   count(*) FILTER (WHERE first_touch_at IS NULL) AS never_contacted,
+	   lead_qualification_efficiency_agg(qualified, calls) AS qualification,
+	   response_time_agg(first_touch_at - created_at) AS response
+FROM crm.leads
+GROUP BY 1, 2;
+\else
+CREATE MATERIALIZED VIEW demo.daily_sdr AS
+SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
+	   count(*) AS leads,
+	   count(*) FILTER (WHERE first_touch_at IS NULL) AS never_contacted,
+	   lead_qualification_efficiency_agg(qualified, calls) AS qualification
+FROM crm.leads
+GROUP BY 1, 2;
+\echo ' note: duration_sketch not installed: demo.daily_sdr is built without its'
+\echo ' response column (response_time_agg).'
+\endif
+CREATE UNIQUE INDEX ON demo.daily_sdr (day, sdr_id);
+
+\if :has_upsell
+CREATE MATERIALIZED VIEW demo.daily_am AS
+SELECT s.month AS day, a.owner_id AS am_id,
+	   upsell_rate_agg(s.account_id, s.value, s.month::timestamp AT TIME ZONE 'UTC') AS book
+FROM crm.account_snapshots s
+JOIN crm.accounts a USING (account_id)
+GROUP BY 1, 2;
+CREATE UNIQUE INDEX ON demo.daily_am (day, am_id);
+\else
+\echo ' note: upsell family not installed: no demo.daily_am view (upsell_rate_agg).'
+\endif
+
+SELECT c.relname AS "materialized view", c.reltuples::bigint AS "rows",
+	   pg_size_pretty(pg_total_relation_size(c.oid)) AS "size",
+	   (SELECT string_agg(format('%s %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+		FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0) AS "columns"
+FROM pg_class c
+WHERE c.relnamespace = 'demo'::regnamespace AND c.relkind = 'm'
+ORDER BY 1;
+\echo ' A few stored states, as any client reads them (text form):'
+SELECT day, ae_id, deals, deal_value FROM demo.daily_ae ORDER BY day, ae_id LIMIT 3;
+SELECT demo.took('materialized views of daily states', :'t0') AS took \gset
+\echo :took
+
+\echo
+\echo ' Rolled up to months (team totals, from the stored daily states):'
+SELECT clock_timestamp() AS t0 \gset
+\if :has_sketch
+SELECT to_char(s.month, 'YYYY-MM') AS "month", s.leads AS "leads",
+	   demo.pct(1.0 * s.never / s.leads) AS "never contacted",
+	   round((lead_qualification_efficiency(s.qualification) * 100)::numeric, 1) AS "qualified/100 calls",
+	   demo.fmt_duration(response_time_percentile(s.response, 0.5)) AS "response p50",
+	   demo.fmt_duration(response_time_percentile(s.response, 0.9)) AS "response p90",
+	   a.deals AS "won/closed",
+	   demo.pct(close_rate(a.deals)) AS "close rate",
+	   demo.pct(close_rate(a.deal_value)) AS "by value"
+FROM (SELECT date_trunc('month', day)::date AS month, sum(leads) AS leads, sum(never_contacted) AS never,
+			 rollup(qualification) AS qualification, rollup(response) AS response
+	  FROM demo.daily_sdr GROUP BY 1) s
+LEFT JOIN (SELECT date_trunc('month', day)::date AS month,
+				  rollup(deals) AS deals, rollup(deal_value) AS deal_value
+		   FROM demo.daily_ae GROUP BY 1) a USING (month)
+ORDER BY 1;
+\else
+SELECT to_char(s.month, 'YYYY-MM') AS "month", s.leads AS "leads",
+	   demo.pct(1.0 * s.never / s.leads) AS "never contacted",
+	   round((lead_qualification_efficiency(s.qualification) * 100)::numeric, 1) AS "qualified/100 calls",
+	   a.deals AS "won/closed",
+	   demo.pct(close_rate(a.deals)) AS "close rate",
+	   demo.pct(close_rate(a.deal_value)) AS "by value"
+FROM (SELECT date_trunc('month', day)::date AS month, sum(leads) AS leads, sum(never_contacted) AS never,
+			 rollup(qualification) AS qualification
+	  FROM demo.daily_sdr GROUP BY 1) s
+LEFT JOIN (SELECT date_trunc('month', day)::date AS month,
+				  rollup(deals) AS deals, rollup(deal_value) AS deal_value
+		   FROM demo.daily_ae GROUP BY 1) a USING (month)
+ORDER BY 1;
+\endif
+
+\echo ' Rolled up to quarters, next to the one-step query on the raw rows:'
+SELECT to_char(r.quarter, 'YYYY-"Q"Q') AS "quarter",
+	   r.deals AS "rollup(daily states)",
+	   o.deals AS "close_rate_agg(raw rows)",
+	   demo.pct(close_rate(r.deals)) AS "close rate",
+	   r.deals = o.deals AND r.deal_value = o.deal_value AS "same state",
+	   close_rate(r.deals) = close_rate(o.deals)
+	   AND close_rate(r.deal_value) = close_rate(o.deal_value) AS "same KPIs"
+FROM (SELECT date_trunc('quarter', day)::date AS quarter,
+			 rollup(deals) AS deals, rollup(deal_value) AS deal_value
+	  FROM demo.daily_ae GROUP BY 1) r
+JOIN (SELECT date_trunc('quarter', closed_at AT TIME ZONE 'UTC')::date AS quarter,
+			 close_rate_agg(is_won) AS deals, close_rate_agg(is_won, amount) AS deal_value
+	  FROM crm.opportunities WHERE is_closed GROUP BY 1) o USING (quarter)
+ORDER BY 1;
+
+\echo ' Every month x rep and quarter x rep group: two-step = one-step?'
+CREATE TEMP TABLE checks (kpi text, grain text, groups bigint, matching bigint);
+INSERT INTO checks
+SELECT 'close_rate (count and value)', g.grain, count(*),
+	   count(*) FILTER (WHERE r.deals = o.deals AND r.deal_value = o.deal_value)
+FROM (VALUES ('month'), ('quarter')) g(grain)
+CROSS JOIN LATERAL (
+	SELECT date_trunc(g.grain, day)::date AS period, ae_id,
+		   rollup(deals) AS deals, rollup(deal_value) AS deal_value
+	FROM demo.daily_ae GROUP BY 1, 2) r
+JOIN LATERAL (
+	SELECT date_trunc(g.grain, closed_at AT TIME ZONE 'UTC')::date AS period, owner_id AS ae_id,
+		   close_rate_agg(is_won) AS deals, close_rate_agg(is_won, amount) AS deal_value
+	FROM crm.opportunities WHERE is_closed GROUP BY 1, 2) o USING (period, ae_id)
+GROUP BY g.grain;
+INSERT INTO checks
+SELECT 'lead_qualification_efficiency', g.grain, count(*),
+	   count(*) FILTER (WHERE r.q = o.q)
+FROM (VALUES ('month'), ('quarter')) g(grain)
+CROSS JOIN LATERAL (
+	SELECT date_trunc(g.grain, day)::date AS period, sdr_id, rollup(qualification) AS q
+	FROM demo.daily_sdr GROUP BY 1, 2) r
+JOIN LATERAL (
+	SELECT date_trunc(g.grain, created_at AT TIME ZONE 'UTC')::date AS period, owner_id AS sdr_id,
+		   lead_qualification_efficiency_agg(qualified, calls) AS q
+	FROM crm.leads GROUP BY 1, 2) o USING (period, sdr_id)
+GROUP BY g.grain;
+\if :has_sketch
+INSERT INTO checks
+SELECT 'response_time p50/p90/<=5min', g.grain, count(*),
+	   count(*) FILTER (WHERE response_time_percentile(r.s, 0.5) IS NOT DISTINCT FROM response_time_percentile(o.s, 0.5)
+						  AND response_time_percentile(r.s, 0.9) IS NOT DISTINCT FROM response_time_percentile(o.s, 0.9)
+						  AND share_within(r.s, interval '5 minutes') IS NOT DISTINCT FROM share_within(o.s, interval '5 minutes'))
+FROM (VALUES ('month'), ('quarter')) g(grain)
+CROSS JOIN LATERAL (
+	SELECT date_trunc(g.grain, day)::date AS period, sdr_id, rollup(response) AS s
+	FROM demo.daily_sdr GROUP BY 1, 2) r
+JOIN LATERAL (
+	SELECT date_trunc(g.grain, created_at AT TIME ZONE 'UTC')::date AS period, owner_id AS sdr_id,
+		   response_time_agg(first_touch_at - created_at) AS s
+	FROM crm.leads GROUP BY 1, 2) o USING (period, sdr_id)
+GROUP BY g.grain;
+\endif
+\if :has_upsell
+INSERT INTO checks
+SELECT 'upsell_rate', g.grain, count(*),
+	   count(*) FILTER (WHERE upsell_rate(r.b) IS NOT DISTINCT FROM upsell_rate(o.b))
+FROM (VALUES ('month'), ('quarter')) g(grain)
+CROSS JOIN LATERAL (
+	SELECT date_trunc(g.grain, day)::date AS period, am_id, rollup(book) AS b
+	FROM demo.daily_am GROUP BY 1, 2) r
+JOIN LATERAL (
+	SELECT date_trunc(g.grain, s.month)::date AS period, a.owner_id AS am_id,
+		   upsell_rate_agg(s.account_id, s.value, s.month::timestamp AT TIME ZONE 'UTC') AS b
+	FROM crm.account_snapshots s JOIN crm.accounts a USING (account_id) GROUP BY 1, 2) o USING (period, am_id)
+GROUP BY g.grain;
+\endif
+SELECT kpi AS "KPI", grain AS "rolled up to", groups AS "rep groups", matching AS "equal to one-step",
+	   groups = matching AS "all equal"
+FROM checks ORDER BY kpi, grain DESC;
+SELECT demo.took('rollup to month and quarter, checked against one-step', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo ' Keep the views fresh: REFRESH MATERIALIZED VIEW CONCURRENTLY (dashboards keep'
+\echo ' reading while it runs; needs the unique index), scheduled with pg_cron.'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE PROCEDURE demo.refresh_kpis()
+LANGUAGE plpgsql AS $$
+DECLARE
+	v regclass;
+BEGIN
+	FOR v IN SELECT c.oid FROM pg_class c
+			 WHERE c.relnamespace = 'demo'::regnamespace AND c.relkind = 'm' ORDER BY c.relname
+	LOOP
+		EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', v);
+	END LOOP;
+END $$;
+COMMENT ON PROCEDURE demo.refresh_kpis() IS 'refreshes every KPI materialized view of the demo, concurrently';
+
+\if :has_cron
+SELECT cron.schedule('salesperf-refresh-kpis', '*/15 * * * *', 'CALL demo.refresh_kpis()') AS jobid \gset
+SELECT jobid, jobname, schedule, command, database, username, active FROM cron.job ORDER BY jobid;
+\else
+\echo ' note: pg_cron is not installed in this database: the schedule step is skipped.'
+\echo ' With it: SELECT cron.schedule(''salesperf-refresh-kpis'', ''*/15 * * * *'', ''CALL demo.refresh_kpis()'');'
+\endif
+SELECT clock_timestamp() AS r0 \gset
+CALL demo.refresh_kpis();
+SELECT format('    one run of the job now (CALL demo.refresh_kpis()): %s ms',
+			  round(extract(epoch FROM clock_timestamp() - :'r0'::timestamptz) * 1000)) AS took \gset
+\echo :took
+SELECT demo.took('refresh and schedule', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
+\echo ' Time per section'
+\echo '--------------------------------------------------------------------------------'
+SELECT section AS "section", ms AS "ms" FROM demo.timing ORDER BY ord;
