@@ -305,13 +305,14 @@ SELECT account_id,
 	   owner_id, created_at
 FROM crm_gen.accts;
 
--- Monthly values: growth per month set by the AM's skill (-1%..+3%) with
--- per-account noise, upsells in steps each quarter; churn hazard falls with
--- the AM's effort; a churned account has one 0 row, then none.
+-- Monthly values: growth per month set by the AM's skill (about 0% to +3%)
+-- with per-account noise, upsells in steps each quarter; the monthly churn
+-- hazard (about 0.5-0.9%) falls with the AM's effort; a churned account has
+-- one 0 row, then none.
 CREATE TABLE crm_gen.acct_months AS
 SELECT a.*,
-	   (-0.012 + 0.045 * a.skill + 0.012 * crm_gen.z(a.account_id, 45, a.seed)) AS growth,
-	   ceil(ln(crm_gen.u(a.account_id, 46, a.seed)) / ln(1 - 0.02 * (1.6 - a.effort)))::int AS churn_month
+	   (-0.004 + 0.040 * a.skill + 0.010 * crm_gen.z(a.account_id, 45, a.seed)) AS growth,
+	   ceil(ln(crm_gen.u(a.account_id, 46, a.seed)) / ln(1 - 0.005 * (1.8 - a.effort)))::int AS churn_month
 FROM crm_gen.accts a;
 
 INSERT INTO crm.account_snapshots (account_id, month, value)

@@ -293,8 +293,10 @@ FROM (SELECT a.owner_id,
 SELECT role AS "role", figure AS "figure",
 	   round(avg(value) FILTER (WHERE quartile = 1)::numeric, 2) AS "top quartile",
 	   round(percentile_cont(0.5) WITHIN GROUP (ORDER BY value)::numeric, 2) AS "median rep",
-	   round((avg(value) FILTER (WHERE quartile = 1)
-			  / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY value), 0))::numeric, 2) AS "top / median"
+	   CASE WHEN percentile_cont(0.5) WITHIN GROUP (ORDER BY value) > 0
+			 AND avg(value) FILTER (WHERE quartile = 1) >= 0
+			THEN round((avg(value) FILTER (WHERE quartile = 1)
+						/ percentile_cont(0.5) WITHIN GROUP (ORDER BY value))::numeric, 2) END AS "top / median"
 FROM (SELECT *, ntile(4) OVER (PARTITION BY role, ord ORDER BY outcome DESC) AS quartile
 	  FROM rep_figures) r
 GROUP BY role, ord, figure
@@ -367,8 +369,27 @@ SELECT c.relname AS "materialized view", c.reltuples::bigint AS "rows",
 FROM pg_class c
 WHERE c.relnamespace = 'demo'::regnamespace AND c.relkind = 'm'
 ORDER BY 1;
-\echo ' A few stored states, as any client reads them (text form):'
-SELECT day, ae_id, deals, deal_value FROM demo.daily_ae ORDER BY day, ae_id LIMIT 3;
+\echo ' Stored states as any client reads them (their text form; abridged here):'
+SELECT 'kpi_ratio' AS "type", 'demo.daily_ae.deals' AS "column", deals::text AS "text form", length(deals::text) AS "chars"
+FROM demo.daily_ae WHERE day = date '2025-06-02' AND ae_id = (SELECT min(ae_id) FROM demo.daily_ae WHERE day = date '2025-06-02')
+UNION ALL
+SELECT 'kpi_ratio', 'demo.daily_ae.deal_value', deal_value::text, length(deal_value::text)
+FROM demo.daily_ae WHERE day = date '2025-06-02' AND ae_id = (SELECT min(ae_id) FROM demo.daily_ae WHERE day = date '2025-06-02')
+\if :has_sketch
+UNION ALL
+(SELECT 'duration_sketch', 'demo.daily_sdr.response',
+		CASE WHEN length(response::text) > 60 THEN left(response::text, 57) || '...' ELSE response::text END,
+		length(response::text)
+ FROM demo.daily_sdr WHERE day = date '2025-06-02' ORDER BY sdr_id LIMIT 1)
+\endif
+\if :has_upsell
+UNION ALL
+(SELECT 'upsell_summary', 'demo.daily_am.book',
+		CASE WHEN length(book::text) > 60 THEN left(book::text, 57) || '...' ELSE book::text END,
+		length(book::text)
+ FROM demo.daily_am WHERE day = date '2025-06-01' ORDER BY am_id LIMIT 1)
+\endif
+;
 SELECT demo.took('materialized views of daily states', :'t0') AS took \gset
 \echo :took
 
