@@ -1,0 +1,41 @@
+-- The catalog contract every salesperf object keeps, checked over whatever
+-- the extension installs (so a new KPI family is covered the day it lands).
+BEGIN;
+SELECT * FROM no_plan();
+
+CREATE TEMP VIEW ext_procs AS
+SELECT p.oid, p.oid::regprocedure AS sig, p.prokind, p.proparallel, p.provolatile, p.prosecdef
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'salesperf';
+
+SELECT cmp_ok((SELECT count(*) FROM ext_procs WHERE prokind = 'a'), '>=', 9::bigint,
+              'the extension installs its aggregates');
+
+-- every function and aggregate: PARALLEL SAFE, documented, not SECURITY DEFINER
+SELECT ok(proparallel = 's', sig::text || ' is PARALLEL SAFE') FROM ext_procs ORDER BY sig::text;
+SELECT ok(obj_description(oid, 'pg_proc') IS NOT NULL, sig::text || ' has a COMMENT') FROM ext_procs ORDER BY sig::text;
+SELECT ok(NOT prosecdef, sig::text || ' is not SECURITY DEFINER') FROM ext_procs ORDER BY sig::text;
+SELECT ok(provolatile = 'i', sig::text || ' is IMMUTABLE')
+FROM ext_procs WHERE prokind = 'f' ORDER BY sig::text;
+
+-- every aggregate: a combine function (parallel, Citus), a public (non-internal)
+-- state type, and a moving-aggregate inverse (window frames in O(n))
+CREATE TEMP VIEW ext_aggs AS
+SELECT e.sig, a.* FROM ext_procs e JOIN pg_aggregate a ON a.aggfnoid = e.oid;
+SELECT ok(aggcombinefn <> 0, sig::text || ' has a combine function') FROM ext_aggs ORDER BY sig::text;
+SELECT ok(aggtranstype <> 'internal'::regtype, sig::text || ' has a public state type')
+FROM ext_aggs ORDER BY sig::text;
+SELECT ok(aggminvtransfn <> 0, sig::text || ' has a moving-aggregate inverse') FROM ext_aggs ORDER BY sig::text;
+
+-- every type: binary send/receive, and a comment
+CREATE TEMP VIEW ext_types AS
+SELECT t.* FROM pg_type t
+JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'salesperf'
+WHERE t.typtype = 'b';
+SELECT ok(typsend <> 0 AND typreceive <> 0, typname || ' has send and receive') FROM ext_types ORDER BY typname;
+SELECT ok(obj_description(oid, 'pg_type') IS NOT NULL, typname || ' has a COMMENT') FROM ext_types ORDER BY typname;
+
+SELECT * FROM finish();
+ROLLBACK;
