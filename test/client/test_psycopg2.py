@@ -660,6 +660,31 @@ if HAS_SKETCH:
             cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
             ok = ok and t == st and p50 == cur.fetchone()[0]
         tap.ok(ok, "a duration_sketch read as text and bound back as a parameter answers the same")
+        cur.execute("SELECT share_within(response_time_agg(response), %s), "
+                    "response_time_percentile(response, %s::float8[]) FROM leads WHERE sdr_id = %s",
+                    (timedelta(minutes=5), [0.25, 0.75], 7))
+        share, arr = cur.fetchone()
+        exp_share = sum(1 for v in small if v <= 300) / len(small)
+        exp_arr = [percentile_cont(small, 0.25), percentile_cont(small, 0.75)]
+        tap.ok(close(share, exp_share) and isinstance(arr, list)
+               and all(abs(g.total_seconds() - e) < 1e-6 for g, e in zip(arr, exp_arr)),
+               "share_within(sketch, bound interval) and the interval[] percentile form match Python",
+               (share, exp_share, arr, exp_arr))
+        rows = copy_out_binary(cur, "SELECT sdr_id, response_time_percentile(response, 0.5) "
+                                    "FROM leads GROUP BY sdr_id ORDER BY sdr_id")
+        bad = []
+        for sdr_b, iv_b in rows:
+            (sdr,) = struct.unpack("!i", sdr_b)
+            cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
+            text_val = cur.fetchone()[0]
+            if iv_b is None:
+                if text_val is not None:
+                    bad.append(sdr)
+                continue
+            us, days, months = struct.unpack("!qii", iv_b)
+            if timedelta(days=days + 30 * months, microseconds=us) != text_val:
+                bad.append((sdr, us, days, months, text_val))
+        tap.ok(not bad, "interval percentiles in binary COPY (microseconds, days, months) equal the text results", bad)
         rows = copy_out_binary(cur, "SELECT response_time_agg(response) FROM leads GROUP BY sdr_id ORDER BY sdr_id")
         cur.execute("CREATE TEMP TABLE sk_in (s duration_sketch)")
         cur.copy_expert("COPY sk_in FROM STDIN (FORMAT binary)",
@@ -670,7 +695,8 @@ if HAS_SKETCH:
                "duration_sketch through binary COPY out and back in is unchanged")
 else:
     for d in ("response_time_percentile exact mode vs Python", "response_time_percentile within 1%",
-              "duration_sketch text state bound back", "duration_sketch binary COPY round trip"):
+              "duration_sketch text state bound back", "share_within and interval[] vs Python",
+              "interval percentiles in binary COPY", "duration_sketch binary COPY round trip"):
         tap.skip(d, "duration_sketch family not in this build")
 
 # ----------------------------------------------------------------------------
@@ -707,11 +733,14 @@ if HAS_UPSELL:
             exp = float(Fraction(c - s) / Fraction(s))
             cur.execute("EXECUTE ups(%s)", (am,))
             got, state = cur.fetchone()
-            cur.execute("SELECT upsell_rate(%s::upsell_summary)", (state,))
-            if not close(got, exp, 1e-12) or cur.fetchone()[0] != got:
-                bad.append((am, got, exp))
+            cur.execute("SELECT upsell_rate(s), starting_value(s), current_value(s), account_count(s) "
+                        "FROM (SELECT %s::upsell_summary AS s) x", (state,))
+            rate, start, current, accounts = cur.fetchone()
+            if not close(got, exp, 1e-12) or rate != got or start != s or current != c \
+                    or accounts != len(first):
+                bad.append((am, got, exp, start, s, current, c, accounts))
         tap.ok(not bad, "upsell_rate per AM through a prepared statement = Python (first/last value per account); "
-                        "its text state bound back gives the same rate", bad)
+                        "its text state bound back gives the same rate, starting/current value and account count", bad)
 else:
     tap.skip("upsell_rate per AM vs Python, state bound back", "upsell family not in this build")
 
