@@ -24,7 +24,7 @@ CREATE TABLE crm.users (
 	user_id     integer PRIMARY KEY,
 	name        text NOT NULL,
 	role        text NOT NULL CHECK (role IN ('SDR', 'AE', 'AM', 'MGR')),
-	manager_id  integer REFERENCES crm.users,
+	manager_id  integer CONSTRAINT users_manager_id_fkey REFERENCES crm.users,
 	hired_at    date NOT NULL
 );
 COMMENT ON TABLE crm.users IS 'reps (SDR: sales development, AE: account executive, AM: account manager) and their managers';
