@@ -123,7 +123,7 @@ SELECT s.sdr AS "SDR",
 FROM sdr_card s
 LEFT JOIN (SELECT owner_id, response_time_agg(first_touch_at - created_at) AS response
 		   FROM crm.leads GROUP BY owner_id) r ON r.owner_id = s.user_id
-ORDER BY s.qualified DESC;
+ORDER BY s.qualified::float8 / s.leads DESC;
 \else
 SELECT s.sdr AS "SDR",
 	   round(s.leads / 12.0) AS "leads/month",
@@ -131,7 +131,7 @@ SELECT s.sdr AS "SDR",
 	   round((s.efficiency * 100)::numeric, 1) AS "qualified/100 calls",
 	   format('%s (%s)', s.never_contacted, demo.pct(s.never_contacted::float8 / s.leads)) AS "never contacted"
 FROM sdr_card s
-ORDER BY s.qualified DESC;
+ORDER BY s.qualified::float8 / s.leads DESC;
 \echo ' note: response time p50 / p90 and the share answered within 5 minutes need the'
 \echo ' duration_sketch family (response_time_agg), not installed in this build: skipped.'
 \endif
