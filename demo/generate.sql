@@ -360,6 +360,36 @@ CREATE INDEX account_snapshots_month_idx ON crm.account_snapshots (month);
 ALTER TABLE crm.users ADD CONSTRAINT users_manager_id_fkey FOREIGN KEY (manager_id) REFERENCES crm.users;
 
 DROP SCHEMA crm_gen CASCADE;
+
+-- The generator checks its own promises: leads.calls and first_touch_at agree
+-- with the calls table, a qualified lead had a connected call, and the
+-- response times have the shape the scorecards rely on
+DO $$
+DECLARE
+	bad bigint;
+	shares double precision[];
+BEGIN
+	SELECT count(*) INTO bad
+	FROM crm.leads l
+	LEFT JOIN (SELECT lead_id, count(*) AS n, min(called_at) AS first_call,
+					  bool_or(outcome = 'connected') AS connected
+			   FROM crm.calls GROUP BY lead_id) c USING (lead_id)
+	WHERE l.calls <> coalesce(c.n, 0)
+	   OR l.first_touch_at IS DISTINCT FROM c.first_call
+	   OR (l.qualified AND NOT c.connected);
+	IF bad > 0 THEN
+		RAISE EXCEPTION 'generator bug: % leads disagree with crm.calls', bad;
+	END IF;
+	SELECT ARRAY[avg((first_touch_at - created_at <= interval '5 minutes')::int),
+				 avg((first_touch_at - created_at > interval '1 day')::int),
+				 avg((first_touch_at IS NULL)::int)]
+	INTO shares FROM crm.leads;
+	IF NOT (shares[1] BETWEEN 0.05 AND 0.5 AND shares[2] BETWEEN 0.01 AND 0.3
+			AND shares[3] BETWEEN 0.01 AND 0.2) THEN
+		RAISE EXCEPTION 'generator bug: response-time shape off (<=5 min, >1 day, never: %)', shares;
+	END IF;
+END $$;
+
 ANALYZE crm.users, crm.leads, crm.opportunities, crm.accounts, crm.account_snapshots, crm.activities;
 
 SELECT (SELECT count(*) FROM crm.users) AS users,
