@@ -20,6 +20,7 @@ import io
 import math
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -249,6 +250,20 @@ def percentile_cont(values, p):
     lo = math.floor(pos)
     hi = min(lo + 1, len(v) - 1)
     return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+
+
+def parse_pg_interval(text):
+    """psql's default (postgres style) interval output, days and time only."""
+    m = re.fullmatch(r"(?:(-?\d+) days? ?)?(?:(-)?(\d+):(\d+):(\d+(?:\.\d+)?))?", text)
+    if not m or text == "":
+        raise ValueError(f"unexpected interval text {text!r}")
+    days = int(m.group(1) or 0)
+    secs = 0
+    if m.group(3) is not None:
+        secs = int(m.group(3)) * 3600 + int(m.group(4)) * 60 + Decimal(m.group(5))
+        if m.group(2):
+            secs = -secs
+    return timedelta(days=days, microseconds=int(Decimal(secs) * 1000000))
 
 
 def close(a, b, rel=1e-12):
@@ -693,10 +708,18 @@ if HAS_SKETCH:
         back = [r[0] for r in cur.fetchall()]
         tap.ok(back == [s for _, s in states if s is not None],
                "duration_sketch through binary COPY out and back in is unchanged")
+        q = ("SELECT sdr_id, response_time_percentile(response, 0.5), response_time_percentile(response, 0.9), "
+             "share_within(response_time_agg(response), interval '1 hour') FROM leads GROUP BY 1 ORDER BY 1")
+        cur.execute(q)
+        mine = cur.fetchall()
+        theirs = [(int(a), None if b == "" else parse_pg_interval(b), None if c == "" else parse_pg_interval(c),
+                   None if d == "" else float(d)) for a, b, c, d in psql_rows(q)]
+        tap.ok(mine == theirs, "psql prints the same response-time percentiles and shares", (mine, theirs))
 else:
     for d in ("response_time_percentile exact mode vs Python", "response_time_percentile within 1%",
               "duration_sketch text state bound back", "share_within and interval[] vs Python",
-              "interval percentiles in binary COPY", "duration_sketch binary COPY round trip"):
+              "interval percentiles in binary COPY", "duration_sketch binary COPY round trip",
+              "psql agrees on response-time percentiles"):
         tap.skip(d, "duration_sketch family not in this build")
 
 # ----------------------------------------------------------------------------
@@ -741,8 +764,16 @@ if HAS_UPSELL:
                 bad.append((am, got, exp, start, s, current, c, accounts))
         tap.ok(not bad, "upsell_rate per AM through a prepared statement = Python (first/last value per account); "
                         "its text state bound back gives the same rate, starting/current value and account count", bad)
+        cur.execute("CREATE TABLE snaps_copy AS SELECT * FROM snaps")
+        q = ("SELECT am, upsell_rate(account_id, value, at), upsell_rate_agg(account_id, value, at)::text "
+             "FROM snaps_copy GROUP BY am ORDER BY am")
+        cur.execute(q)
+        mine = cur.fetchall()
+        theirs = [(int(a), float(b), c) for a, b, c in psql_rows(q)]
+        tap.ok(mine == theirs, "psql prints the same upsell rates and upsell_summary text", (mine, theirs))
 else:
     tap.skip("upsell_rate per AM vs Python, state bound back", "upsell family not in this build")
+    tap.skip("psql agrees on upsell rates and states", "upsell family not in this build")
 
 # ----------------------------------------------------------------------------
 
