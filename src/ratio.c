@@ -166,7 +166,7 @@ RatioCheckCount(int64 v, const char *what)
  * ---------------------------------------------------------------------
  */
 
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 RatioSyntaxError(const char *input)
 {
 	ereport(ERROR,
@@ -327,7 +327,7 @@ kpi_ratio_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 RatioBinaryError(const char *detail)
 {
 	ereport(ERROR,

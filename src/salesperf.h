@@ -14,6 +14,20 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "utils/numeric.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * A function that never returns (it raises an ERROR).  PostgreSQL 18
+ * replaced the suffix pg_attribute_noreturn() with the prefix pg_noreturn;
+ * this prefix form works on every supported version.
+ */
+#if PG_VERSION_NUM >= 180000
+#define SP_NORETURN pg_noreturn
+#else
+#define SP_NORETURN __attribute__((noreturn))
+#endif
 
 extern char SpAggregateMarker;
 
@@ -39,8 +53,8 @@ SP_IN_AGGREGATE(FunctionCallInfo fcinfo)
 }
 
 /* The errors behind SpAddInt64/SpSubInt64, kept out of line */
-extern void SpCountOverflow(const char *what) pg_attribute_noreturn();
-extern void SpCountUnderflow(const char *what, int64 a, int64 b) pg_attribute_noreturn();
+SP_NORETURN extern void SpCountOverflow(const char *what);
+SP_NORETURN extern void SpCountUnderflow(const char *what, int64 a, int64 b);
 
 /* a + b, raising 22003 naming "what" instead of wrapping (per-row: inline) */
 static inline int64
