@@ -56,6 +56,9 @@ sp_cluster_start() {
 		runas=(runuser -u postgres --)
 	fi
 	SP_RUNAS=("${runas[@]}")
+	# the server user may not be able to enter the caller's directory
+	local here=$PWD
+	cd "$SP_TMP" || return 1
 	"${runas[@]}" "$SP_PGBIN/initdb" -D "$SP_TMP/data" -U postgres -A trust \
 		--no-sync -E UTF8 --locale=C >"$SP_TMP/initdb.log" 2>&1 ||
 		{ cat "$SP_TMP/initdb.log" >&2; return 1; }
@@ -74,13 +77,14 @@ sp_cluster_start() {
 	} >>"$SP_TMP/data/postgresql.conf"
 	"${runas[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -l "$SP_TMP/server.log" -w start >/dev/null ||
 		{ cat "$SP_TMP/server.log" >&2; return 1; }
+	cd "$here" || return 1
 	export PGHOST=$SP_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 	trap sp_cluster_stop EXIT
 }
 
 sp_cluster_stop() {
 	[ -n "${SP_TMP:-}" ] && [ -d "$SP_TMP/data" ] || return 0
-	"${SP_RUNAS[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -m immediate stop >/dev/null 2>&1
+	(cd / && "${SP_RUNAS[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -m immediate stop >/dev/null 2>&1)
 	rm -rf "$SP_TMP"
 	SP_TMP=
 }

@@ -21,6 +21,26 @@ BEGIN
 	RETURN result;
 END $$;
 
+-- Every row of a query -> send -> receive: true if all come back with the
+-- same text form (one binary COPY out and in for the whole set)
+CREATE FUNCTION test.binary_round_trip_rows(query text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+	file text := current_setting('data_directory') || '/salesperf_rows.bin';
+	same boolean;
+BEGIN
+	EXECUTE format('CREATE TEMP TABLE rt_src ON COMMIT DROP AS %s', query);
+	CREATE TEMP TABLE rt_dst (LIKE rt_src) ON COMMIT DROP;
+	EXECUTE format('COPY rt_src TO %L (FORMAT binary)', file);
+	EXECUTE format('COPY rt_dst FROM %L (FORMAT binary)', file);
+	SELECT (SELECT array_agg(t::text ORDER BY ctid) FROM rt_src t)
+	       = (SELECT array_agg(t::text ORDER BY ctid) FROM rt_dst t)
+	   AND (SELECT count(*) FROM rt_src) > 0
+	  INTO same;
+	DROP TABLE rt_src, rt_dst;
+	RETURN same;
+END $$;
+
 -- Feed raw bytes to a type's receive function (as one binary COPY field)
 CREATE FUNCTION test.binary_receive(typ regtype, payload bytea) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -45,4 +65,5 @@ END $$;
 
 -- the helpers work: a bigint through both paths
 SELECT test.binary_round_trip(42::bigint) AS round_trip,
-       test.binary_receive('bigint', int8send(7)) AS received;
+       test.binary_receive('bigint', int8send(7)) AS received,
+       test.binary_round_trip_rows('SELECT g AS n, g::text AS t FROM generate_series(1, 3) g') AS rows_round_trip;

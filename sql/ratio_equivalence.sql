@@ -100,6 +100,14 @@ JOIN LATERAL (
 	FROM opps GROUP BY owner, date_trunc(period, day)) o USING (owner, t)
 GROUP BY period ORDER BY period;
 
+-- what Citus relies on: every stored state survives text out -> in and
+-- binary send -> receive unchanged
+SELECT count(*) AS states,
+       bool_and(won_state::text::kpi_ratio = won_state AND value_state::text::kpi_ratio = value_state
+                AND lead_state::text::kpi_ratio = lead_state) AS text_round_trip,
+       test.binary_round_trip_rows('SELECT won_state, value_state, lead_state FROM daily') AS binary_round_trip
+FROM daily;
+
 -- row order does not change the state
 SELECT close_rate_agg(is_won, amount ORDER BY random()) = close_rate_agg(is_won, amount ORDER BY id DESC)
          AS value_state_order_free,

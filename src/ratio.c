@@ -89,21 +89,23 @@ RatioCheckKind(KpiRatio *r, int32 kind)
  * executor's own copy and is changed in place; called as a plain function, a
  * fresh copy is made so the caller's datum is left alone.
  */
-static KpiRatio *
+static inline KpiRatio *
 RatioStateForUpdate(FunctionCallInfo fcinfo)
 {
+	/* the executor's state is our own plain varlena: no detoasting needed */
 	if (SP_IN_AGGREGATE(fcinfo))
-		return PG_GETARG_KPI_RATIO_P(0);
+		return (KpiRatio *) PG_GETARG_POINTER(0);
 	return (KpiRatio *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
 
 /* Add (sign 1) or remove (sign -1) counts from a COUNT state */
-static Datum
+static inline Datum
 RatioAccumCount(FunctionCallInfo fcinfo, int64 num, int64 den, int sign)
 {
 	KpiRatio   *state = RatioStateForUpdate(fcinfo);
 
-	RatioCheckKind(state, KPI_RATIO_COUNT);
+	if (unlikely(state->kind != KPI_RATIO_COUNT))
+		RatioCheckKind(state, KPI_RATIO_COUNT);
 	if (sign > 0)
 	{
 		state->num = SpAddInt64(state->num, num, "ratio numerator");
@@ -117,16 +119,34 @@ RatioAccumCount(FunctionCallInfo fcinfo, int64 num, int64 den, int sign)
 	PG_RETURN_POINTER(state);
 }
 
-/* Add (sign 1) or remove (sign -1) sums from a VALUE state; builds a new one */
+/*
+ * Add (sign 1) or remove (sign -1) sums from a VALUE state.  In aggregate
+ * context the new sums are written over the old ones when they fit in the
+ * state's current size (the usual case: sums gain a digit rarely); otherwise
+ * a new state is built and the executor frees the old one.
+ */
 static Datum
 RatioAccumValue(FunctionCallInfo fcinfo, Numeric num, Numeric den, int sign)
 {
 	KpiRatio   *state = PG_GETARG_KPI_RATIO_P(0);
 	Numeric		(*op) (Numeric, Numeric) = sign > 0 ? SpNumericAdd : SpNumericSub;
+	Numeric		newnum,
+				newden;
+	Size		size;
 
 	RatioCheckKind(state, KPI_RATIO_VALUE);
-	PG_RETURN_POINTER(RatioMakeValue(op(KpiRatioValueNum(state), num),
-									 op(KpiRatioValueDen(state), den)));
+	newnum = op(KpiRatioValueNum(state), num);
+	newden = op(KpiRatioValueDen(state), den);
+	size = KPI_RATIO_HDRSZ + MAXALIGN(VARSIZE(newnum)) + VARSIZE(newden);
+	if (SP_IN_AGGREGATE(fcinfo) && size <= VARSIZE(state) &&
+		state == (KpiRatio *) PG_GETARG_POINTER(0))
+	{
+		memcpy(state->sums, newnum, VARSIZE(newnum));
+		memcpy(state->sums + MAXALIGN(VARSIZE(newnum)), newden, VARSIZE(newden));
+		SET_VARSIZE(state, size);
+		PG_RETURN_POINTER(state);
+	}
+	PG_RETURN_POINTER(RatioMakeValue(newnum, newden));
 }
 
 /* Reject a negative count argument, naming it */
@@ -146,7 +166,7 @@ RatioCheckCount(int64 v, const char *what)
  * ---------------------------------------------------------------------
  */
 
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 RatioSyntaxError(const char *input)
 {
 	ereport(ERROR,
@@ -307,7 +327,7 @@ kpi_ratio_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 RatioBinaryError(const char *detail)
 {
 	ereport(ERROR,

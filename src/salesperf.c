@@ -4,41 +4,35 @@
  */
 #include "salesperf.h"
 
-#include "common/int.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
 
-/* a + b, raising numeric_value_out_of_range instead of wrapping */
-int64
-SpAddInt64(int64 a, int64 b, const char *what)
-{
-	int64		result;
+/* fn_extra value meaning "called as an aggregate" (see SP_IN_AGGREGATE) */
+char		SpAggregateMarker;
 
-	if (unlikely(pg_add_s64_overflow(a, b, &result)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s out of range", what),
-				 errdetail("The total exceeds the largest bigint, %lld.",
-						   (long long) PG_INT64_MAX)));
-	return result;
+/* A count would pass the largest bigint */
+void
+SpCountOverflow(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s out of range", what),
+			 errdetail("The total exceeds the largest bigint, %lld.",
+					   (long long) PG_INT64_MAX)));
 }
 
-/* a - b for a count that a correct caller never drives below zero */
-int64
-SpSubInt64(int64 a, int64 b, const char *what)
+/* A count would go below zero: only a state that was not built by adding */
+void
+SpCountUnderflow(const char *what, int64 a, int64 b)
 {
-	int64		result;
-
-	if (unlikely(pg_sub_s64_overflow(a, b, &result) || result < 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s out of range", what),
-				 errdetail("Removing %lld from %lld would leave a negative count.",
-						   (long long) b, (long long) a)));
-	return result;
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s out of range", what),
+			 errdetail("Removing %lld from %lld would leave a negative count.",
+					   (long long) b, (long long) a)));
 }
 
 /* Amounts are money: finite and not negative */

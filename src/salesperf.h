@@ -11,21 +11,72 @@
 
 #include "postgres.h"
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "utils/numeric.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * A function that never returns (it raises an ERROR).  PostgreSQL 18
+ * replaced the suffix pg_attribute_noreturn() with the prefix pg_noreturn;
+ * this prefix form works on every supported version.
+ */
+#if PG_VERSION_NUM >= 180000
+#define SP_NORETURN pg_noreturn
+#else
+#define SP_NORETURN __attribute__((noreturn))
+#endif
+
+extern char SpAggregateMarker;
 
 /*
  * True when called as an aggregate transition/combine function, in which
  * case the transition state (argument 0) belongs to the executor's
- * aggregate context and may be updated in place (see nodeAgg.c).
+ * aggregate context and may be updated in place (see nodeAgg.c).  The
+ * answer cannot change for the life of an FmgrInfo, so it is remembered in
+ * fn_extra (unless the function keeps something else there) and the
+ * per-row cost is one comparison.
  */
-#define SP_IN_AGGREGATE(fcinfo)	(AggCheckCallContext((fcinfo), NULL) != 0)
+static inline bool
+SP_IN_AGGREGATE(FunctionCallInfo fcinfo)
+{
+	if (likely(fcinfo->flinfo != NULL &&
+			   fcinfo->flinfo->fn_extra == &SpAggregateMarker))
+		return true;
+	if (AggCheckCallContext(fcinfo, NULL) == 0)
+		return false;
+	if (fcinfo->flinfo != NULL && fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = &SpAggregateMarker;
+	return true;
+}
 
-/* a + b, raising 22003 naming "what" instead of wrapping */
-extern int64 SpAddInt64(int64 a, int64 b, const char *what);
+/* The errors behind SpAddInt64/SpSubInt64, kept out of line */
+SP_NORETURN extern void SpCountOverflow(const char *what);
+SP_NORETURN extern void SpCountUnderflow(const char *what, int64 a, int64 b);
+
+/* a + b, raising 22003 naming "what" instead of wrapping (per-row: inline) */
+static inline int64
+SpAddInt64(int64 a, int64 b, const char *what)
+{
+	int64		result;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &result)))
+		SpCountOverflow(what);
+	return result;
+}
 
 /* a - b for counts that can never go below zero (inverse transitions) */
-extern int64 SpSubInt64(int64 a, int64 b, const char *what);
+static inline int64
+SpSubInt64(int64 a, int64 b, const char *what)
+{
+	int64		result;
+
+	if (unlikely(pg_sub_s64_overflow(a, b, &result) || result < 0))
+		SpCountUnderflow(what, a, b);
+	return result;
+}
 
 /* Reject NaN, infinite or negative money amounts (22023) */
 extern void SpCheckAmount(Numeric amount, const char *what);
