@@ -16,6 +16,8 @@ Connection: PGHOST / PGPORT / PGUSER from the environment (scripts/test sets
 them).  The test creates its own database, salesperf_client, and drops it at
 the end.  Output: TAP ("ok N - ...", "not ok N - ...", plan "1..N").
 """
+import ctypes
+import ctypes.util
 import io
 import math
 import os
@@ -634,6 +636,180 @@ def _():
     except psycopg2.Error as e:
         tap.ok(e.pgcode is not None and e.pgcode.startswith(("22", "08")),
                f"malformed binary kpi_ratio (negative count) is rejected with an error ({e.pgcode})")
+
+
+# ----------------------------------------------------------------------------
+# The extended protocol itself, as JDBC, npgsql and most BI drivers speak it:
+# Parse / Bind / Execute with parameters bound on the server (in text or in
+# binary format) and results asked for in binary.  psycopg2 does not expose
+# this, but it exposes its libpq connection (conn.pgconn_ptr), so the test
+# calls libpq's PQexecParams / PQprepare / PQexecPrepared on psycopg2's own
+# connection through ctypes.
+
+
+class LibPQ:
+    TUPLES_OK = 2
+    COMMAND_OK = 1
+
+    def __init__(self, conn):
+        name = ctypes.util.find_library("pq") or "libpq.so.5"
+        self.lib = lib = ctypes.CDLL(name)
+        self.pgconn = ctypes.c_void_p(conn.pgconn_ptr)
+        vp, cp, ci, cu = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint
+        arr = ctypes.POINTER
+        lib.PQexecParams.restype = vp
+        lib.PQexecParams.argtypes = [vp, cp, ci, arr(cu), arr(cp), arr(ci), arr(ci), ci]
+        lib.PQprepare.restype = vp
+        lib.PQprepare.argtypes = [vp, cp, cp, ci, arr(cu)]
+        lib.PQexecPrepared.restype = vp
+        lib.PQexecPrepared.argtypes = [vp, cp, ci, arr(cp), arr(ci), arr(ci), ci]
+        for f, res in (("PQresultStatus", ci), ("PQntuples", ci), ("PQnfields", ci),
+                       ("PQgetisnull", ci), ("PQgetlength", ci), ("PQftype", cu),
+                       ("PQfformat", ci)):
+            getattr(lib, f).restype = res
+        lib.PQresultStatus.argtypes = [vp]
+        lib.PQntuples.argtypes = [vp]
+        lib.PQnfields.argtypes = [vp]
+        lib.PQgetisnull.argtypes = [vp, ci, ci]
+        lib.PQgetlength.argtypes = [vp, ci, ci]
+        lib.PQftype.argtypes = [vp, ci]
+        lib.PQfformat.argtypes = [vp, ci]
+        lib.PQgetvalue.restype = vp
+        lib.PQgetvalue.argtypes = [vp, ci, ci]
+        lib.PQresultErrorField.restype = cp
+        lib.PQresultErrorField.argtypes = [vp, ci]
+        lib.PQclear.argtypes = [vp]
+
+    def _params(self, params):
+        """params: list of (value bytes or None, oid, format 0 text / 1 binary)."""
+        n = len(params)
+        types = (ctypes.c_uint * n)(*[p[1] for p in params])
+        values = (ctypes.c_char_p * n)(*[p[0] for p in params])
+        lengths = (ctypes.c_int * n)(*[0 if p[0] is None else len(p[0]) for p in params])
+        formats = (ctypes.c_int * n)(*[p[2] for p in params])
+        return n, types, values, lengths, formats
+
+    def _result(self, res):
+        lib = self.lib
+        try:
+            status = lib.PQresultStatus(res)
+            if status not in (self.TUPLES_OK, self.COMMAND_OK):
+                sqlstate = lib.PQresultErrorField(res, ord("C"))
+                raise LibPQError(sqlstate.decode() if sqlstate else None)
+            rows = []
+            for i in range(lib.PQntuples(res)):
+                row = []
+                for j in range(lib.PQnfields(res)):
+                    if lib.PQgetisnull(res, i, j):
+                        row.append(None)
+                    else:
+                        row.append(ctypes.string_at(lib.PQgetvalue(res, i, j), lib.PQgetlength(res, i, j)))
+                rows.append(row)
+            meta = [(lib.PQftype(res, j), lib.PQfformat(res, j)) for j in range(lib.PQnfields(res))]
+            return rows, meta
+        finally:
+            lib.PQclear(res)
+
+    def exec_params(self, sql, params, binary_result):
+        n, types, values, lengths, formats = self._params(params)
+        return self._result(self.lib.PQexecParams(self.pgconn, sql.encode(), n, types, values,
+                                                  lengths, formats, 1 if binary_result else 0))
+
+    def prepare(self, name, sql, oids):
+        types = (ctypes.c_uint * len(oids))(*oids)
+        return self._result(self.lib.PQprepare(self.pgconn, name.encode(), sql.encode(), len(oids), types))
+
+    def exec_prepared(self, name, params, binary_result):
+        n, _, values, lengths, formats = self._params(params)
+        return self._result(self.lib.PQexecPrepared(self.pgconn, name.encode(), n, values, lengths,
+                                                    formats, 1 if binary_result else 0))
+
+
+class LibPQError(Exception):
+    def __init__(self, sqlstate):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@check("extended protocol")
+def _():
+    pq = LibPQ(conn)
+    cur.execute("SELECT 'kpi_ratio'::regtype::oid")
+    ratio_oid = cur.fetchone()[0]
+    INT4, FLOAT8, TIMESTAMPTZ, TEXT = 23, 701, 1184, 25
+
+    # text parameters, binary results
+    sql = ("SELECT close_rate(is_won), close_rate_agg(is_won), close_rate_agg(is_won, amount) "
+           "FROM deals WHERE is_closed AND owner_id = $1")
+    bad = []
+    for owner in range(1, 10):
+        rows, meta = pq.exec_params(sql, [(str(owner).encode(), INT4, 0)], binary_result=True)
+        (cr_b, st_b, vst_b), = rows
+        e = EXPECT_DEALS[owner]
+        if meta != [(FLOAT8, 1), (ratio_oid, 1), (ratio_oid, 1)]:
+            bad.append((owner, "meta", meta))
+        elif not e["closed"]:
+            if (cr_b, st_b, vst_b) != (None, None, None):
+                bad.append((owner, "expected NULLs"))
+        elif not (close(struct.unpack("!d", cr_b)[0], e["won"] / e["closed"])
+                  and decode_kpi_ratio(st_b) == ("count", e["won"], e["closed"])
+                  and decode_kpi_ratio(vst_b) == ("value", e["won_amt"], e["amt"])):
+            bad.append((owner, cr_b, st_b, vst_b))
+    tap.ok(not bad, "PQexecParams: $1 bound on the server, binary results (float8, kpi_ratio) decoded in Python", bad)
+
+    # binary parameters: an int4, a float8 and a kpi_ratio in its send format
+    sql = ("SELECT close_rate($1), wilson_lower($1, $2), $1::text, "
+           "(SELECT close_rate_agg(is_won) FROM deals WHERE is_closed AND owner_id = $3) = $1")
+    e = EXPECT_DEALS[4]
+    rows, meta = pq.exec_params(sql, [(encode_kpi_ratio("count", e["won"], e["closed"]), ratio_oid, 1),
+                                      (struct.pack("!d", 0.9), FLOAT8, 1),
+                                      (struct.pack("!i", 4), INT4, 1)], binary_result=False)
+    cr, wl, txt, same = [v.decode() for v in rows[0]]
+    tap.ok(close(float(cr), e["won"] / e["closed"]) and close(float(wl), wilson(e["won"], e["closed"], 0.9)[0], 1e-9)
+           and txt == f"{e['won']}/{e['closed']}" and same == "t",
+           "binary parameters: a kpi_ratio built in Python (receive function), a float8 and an int4", rows)
+
+    # server-side prepared statement (Parse once, Bind/Execute many), binary out
+    pq.prepare("by_quarter", "SELECT close_rate_agg(is_won) FROM deals "
+               "WHERE is_closed AND owner_id = $1 AND closed_at >= $2 AND closed_at < $3",
+               [INT4, TIMESTAMPTZ, TIMESTAMPTZ])
+    bad = []
+    for owner in (1, 5, 8):
+        for q in range(4):
+            lo = datetime(2025, 1 + 3 * q, 1, tzinfo=timezone.utc)
+            hi = datetime(2025 + (q == 3), 1 if q == 3 else 4 + 3 * q, 1, tzinfo=timezone.utc)
+            rows, _ = pq.exec_prepared("by_quarter", [(str(owner).encode(), INT4, 0),
+                                                      (lo.isoformat().encode(), TIMESTAMPTZ, 0),
+                                                      (hi.isoformat().encode(), TIMESTAMPTZ, 0)],
+                                       binary_result=True)
+            sel = [d for d in DEALS if d[1] == owner and d[2] and lo <= d[5] < hi]
+            exp = ("count", sum(d[3] for d in sel), len(sel)) if sel else None
+            got = None if rows[0][0] is None else decode_kpi_ratio(rows[0][0])
+            if got != exp:
+                bad.append((owner, q, got, exp))
+    tap.ok(not bad, "PQprepare / PQexecPrepared: one parsed statement, 12 executions, binary kpi_ratio results", bad)
+
+    # a malformed binary parameter is an error with a SQLSTATE, not a crash
+    try:
+        pq.exec_params("SELECT close_rate($1)", [(bytes([1, 0, 0]), ratio_oid, 1)], binary_result=False)
+        tap.ok(False, "truncated binary kpi_ratio parameter is rejected")
+    except LibPQError as err:
+        tap.ok(err.sqlstate in ("22P03", "08P01"),
+               f"truncated binary kpi_ratio parameter is rejected with SQLSTATE {err.sqlstate}")
+    cur.execute("SELECT 1")
+    tap.ok(cur.fetchone() == (1,), "psycopg2's connection is still usable after the libpq calls")
+
+    if HAS_SKETCH:
+        rows, meta = pq.exec_params(
+            "SELECT response_time_percentile(response, $2) FROM leads WHERE sdr_id = $1",
+            [(struct.pack("!i", 7), INT4, 1), (struct.pack("!d", 0.5), FLOAT8, 1)], binary_result=True)
+        us, days, months = struct.unpack("!qii", rows[0][0])
+        got = timedelta(days=days + 30 * months, microseconds=us).total_seconds()
+        tap.ok(meta == [(1186, 1)] and abs(got - percentile_cont(EXPECT_LEADS[7]["responses"], 0.5)) < 1e-6,
+               "binary float8 parameter, binary interval result of response_time_percentile = Python")
+    else:
+        tap.skip("binary float8 parameter, binary interval result of response_time_percentile",
+                 "duration_sketch family not in this build")
 
 
 # ----------------------------------------------------------------------------
