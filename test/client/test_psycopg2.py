@@ -7,10 +7,14 @@ checked against an independent computation in Python and against what psql
 prints for the same query.
 
 psycopg2 interpolates %s parameters on the client; server-side binding is
-exercised with PREPARE / EXECUTE, whose parameters the server parses and
-types itself.  Binary results come from a binary COPY TO STDOUT (parsed here)
-and from the types' send functions read as bytea; binary input goes back in
-through COPY FROM STDIN (FORMAT binary), i.e. the types' receive functions.
+exercised with SQL PREPARE / EXECUTE, whose parameters the server parses and
+types itself, and with the extended protocol proper (Parse / Bind / Execute,
+as JDBC and npgsql speak it): libpq's PQexecParams, PQprepare and
+PQexecPrepared called through ctypes on psycopg2's own connection, with
+parameters in text and in binary format and results in binary.  Binary
+results also come from a binary COPY TO STDOUT (parsed here) and from the
+types' send functions read as bytea; binary input goes back in through COPY
+FROM STDIN (FORMAT binary), i.e. the types' receive functions.
 
 Connection: PGHOST / PGPORT / PGUSER from the environment (scripts/test sets
 them).  The test creates its own database, salesperf_client, and drops it at
