@@ -30,10 +30,10 @@ DROP SCHEMA IF EXISTS demo CASCADE;
 CREATE SCHEMA demo;
 
 -- Is a function with these argument types installed?
-CREATE FUNCTION demo.has_function(name text, args text) RETURNS boolean
+CREATE FUNCTION demo.has_function(fname text, argtypes text) RETURNS boolean
 LANGUAGE sql STABLE
-RETURN EXISTS (SELECT FROM pg_catalog.pg_proc
-			   WHERE proname = name AND pg_catalog.oidvectortypes(proargtypes) = args);
+RETURN EXISTS (SELECT FROM pg_catalog.pg_proc p
+			   WHERE p.proname = fname AND pg_catalog.oidvectortypes(p.proargtypes) = argtypes);
 
 -- A duration the way people say it: 42s, 4m 05s, 3h 12m, 2d 7h
 CREATE FUNCTION demo.fmt_duration(d interval) RETURNS text
@@ -49,7 +49,7 @@ CREATE FUNCTION demo.pct(x double precision) RETURNS text
 LANGUAGE sql IMMUTABLE
 RETURN to_char(100 * x, 'FM990.0') || '%';
 
--- Section timing: start a section, and report the time it took
+-- Section timing: record and report the time since a section's start
 CREATE TABLE demo.timing (section text, ms numeric, ord serial);
 CREATE FUNCTION demo.took(section text, t0 timestamptz) RETURNS text
 LANGUAGE sql
