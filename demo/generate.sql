@@ -5,8 +5,10 @@
 --
 -- One size parameter, scale, sets everything: per unit of scale there are
 -- 20 SDRs, 12 AEs and 8 AMs (plus their managers), 20,000 leads (about
--- 60,000 calls), about 4,000 opportunities and 300 accounts.  scale=1 is the
--- demo; scale=100 gives 2M leads and about 6M calls for the benchmarks.
+-- 55,000 calls), about 4,200 opportunities and 1,200 accounts with 7,500
+-- monthly snapshots.  scale=1 is the demo (about 3 s); scale=100 gives 2M
+-- leads, 5.5M calls and 7.2M activity rows for the benchmarks (about 2
+-- minutes on 2 busy cores).  Fractional scales work (at least 100 leads).
 --
 -- Determinism: every random draw is a hash of (row key, stream, seed)
 -- (pg_catalog.hashint8extended, whose values PostgreSQL keeps stable because
