@@ -92,9 +92,15 @@ RatioCheckKind(KpiRatio *r, int32 kind)
 static inline KpiRatio *
 RatioStateForUpdate(FunctionCallInfo fcinfo)
 {
-	/* the executor's state is our own plain varlena: no detoasting needed */
 	if (SP_IN_AGGREGATE(fcinfo))
-		return (KpiRatio *) PG_GETARG_POINTER(0);
+	{
+		struct varlena *state = (struct varlena *) PG_GETARG_POINTER(0);
+
+		/* storage is plain, so a state is never packed or toasted; be sure */
+		if (likely(!VARATT_IS_EXTENDED(state)))
+			return (KpiRatio *) state;
+		return DatumGetKpiRatioP(PointerGetDatum(state));
+	}
 	return (KpiRatio *) PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(0));
 }
 

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Stored states survive pg_dump / pg_restore (plain and custom formats) and
+# binary COPY out and in, with identical answers afterwards.  Runs against
+# the cluster in PGHOST/PGPORT (scripts/test starts one); prints TAP.
+set -u
+src=salesperf_dump_src
+work=$(mktemp -d /tmp/salesperf-dump.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+n=0
+ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
+
+for db in $src ${src}_plain ${src}_custom ${src}_copy; do
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+done
+
+# A table and a materialized view of every state type, from a fixed seed.
+q $src <<'SQL'
+CREATE SCHEMA kpi;
+CREATE EXTENSION salesperf SCHEMA kpi;
+SET search_path = public, kpi;
+SELECT setseed(0.17);
+CREATE TABLE opps AS
+SELECT g AS id, (g % 40) AS owner, date '2025-01-01' + (g % 90) AS day,
+       random() < 0.35 AS won, round((random() * 9000)::numeric, 2) AS amount,
+       (random() * 8)::int AS calls,
+       make_interval(secs => exp(random() * 12)) AS response
+FROM generate_series(1, 20000) g;
+CREATE TABLE daily_ratio AS
+SELECT owner, day, close_rate_agg(won) AS won_state, close_rate_agg(won, amount) AS value_state,
+       lead_qualification_efficiency_agg(won, calls) AS lead_state
+FROM opps GROUP BY owner, day;
+CREATE MATERIALIZED VIEW daily_ratio_mv AS SELECT * FROM daily_ratio;
+SQL
+
+# Each type's answers, as one text line per group, compared after each path
+answers() {
+	q "$1" <<'SQL'
+SET search_path = public, kpi;
+SELECT owner, close_rate(rollup(won_state)), close_rate(rollup(value_state)),
+       lead_qualification_efficiency(rollup(lead_state)), rollup(value_state)
+FROM daily_ratio GROUP BY owner ORDER BY owner;
+SELECT owner, rollup(won_state) FROM daily_ratio_mv GROUP BY owner ORDER BY owner;
+SQL
+}
+# same answers, and real ones: the reference must have every group
+same() { [ "$(wc -l <"$work/before")" -ge 80 ] && cmp -s "$work/before" "$1"; }
+answers $src >"$work/before"
+ok $? "answers computed before dumping ($(wc -l <"$work/before") groups)"
+
+pg_dump -d $src -f "$work/plain.sql" && q ${src}_plain -f "$work/plain.sql" >/dev/null 2>"$work/plain.err"
+ok $? "plain pg_dump restores without error"
+answers ${src}_plain >"$work/plain"
+same "$work/plain"
+ok $? "plain dump/restore: identical answers from tables and materialized views"
+
+pg_dump -Fc -d $src -f "$work/custom.dump" && pg_restore -d ${src}_custom "$work/custom.dump" 2>"$work/custom.err"
+ok $? "custom-format pg_dump / pg_restore without error"
+answers ${src}_custom >"$work/custom"
+same "$work/custom"
+ok $? "custom dump/restore: identical answers"
+
+# binary COPY out of the source, into an empty copy of the schema
+q ${src}_copy -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi" >/dev/null
+pg_dump -s -d $src -t daily_ratio | q ${src}_copy >/dev/null
+q $src -c "\\copy daily_ratio TO '$work/daily.bin' WITH (FORMAT binary)" &&
+	q ${src}_copy -c "\\copy daily_ratio FROM '$work/daily.bin' WITH (FORMAT binary)"
+ok $? "binary COPY out and in"
+q ${src}_copy -c "CREATE MATERIALIZED VIEW daily_ratio_mv AS SELECT * FROM daily_ratio" >/dev/null
+answers ${src}_copy >"$work/copy"
+same "$work/copy"
+ok $? "binary COPY: identical answers"
+
+for db in $src ${src}_plain ${src}_custom ${src}_copy; do
+	psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
+done
+echo "1..$n"
