@@ -504,6 +504,13 @@ GROUP BY g.grain;
 SELECT kpi AS "KPI", grain AS "rolled up to", groups AS "rep groups", matching AS "equal to one-step",
 	   groups = matching AS "all equal"
 FROM checks ORDER BY kpi, grain DESC;
+-- the demo is also a test (scripts/test runs it): a mismatch stops it
+DO $$
+BEGIN
+	IF EXISTS (SELECT FROM checks WHERE groups <> matching OR groups = 0) THEN
+		RAISE EXCEPTION 'two-step answers differ from one-step answers';
+	END IF;
+END $$;
 SELECT demo.took('rollup to month and quarter, checked against one-step', :'t0') AS took \gset
 \echo :took
 
