@@ -181,9 +181,8 @@ CREATE FUNCTION @extschema@.is_exact(@extschema@.duration_sketch) RETURNS boolea
 	AS 'MODULE_PATHNAME', 'duration_sketch_is_exact' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.is_exact(@extschema@.duration_sketch) IS
 	'true while the sketch holds its values themselves (at most 64) and answers exactly';
-CREATE FUNCTION @extschema@.histogram(@extschema@.duration_sketch,
-	OUT lower interval, OUT upper interval, OUT count bigint)
-	RETURNS SETOF record
+CREATE FUNCTION @extschema@.histogram(@extschema@.duration_sketch)
+	RETURNS TABLE (lower interval, upper interval, count bigint)
 	AS 'MODULE_PATHNAME', 'duration_sketch_histogram' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.histogram(@extschema@.duration_sketch) IS
 	'distribution of a sketch, lowest first: one row per non-empty bucket (lower, upper, count), or per distinct value of an exact sketch';
