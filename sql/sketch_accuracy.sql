@@ -15,6 +15,16 @@ FROM (VALUES (0.0001::float8), (0.001), (0.01), (0.05)) v(a),
               SELECT (power(2::numeric, e) + d)::float8 / 1e6 FROM generate_series(0, 61) e, generate_series(-2, 2) d
               WHERE power(2::numeric, e) + d >= 1) s
 GROUP BY a ORDER BY a;
+-- ... and right at bucket boundaries: one microsecond either side of every
+-- bucket bound of sketches spanning 1 us .. 30 years
+SELECT a, count(*) AS points,
+       bool_and(abs(duration_sketch_bucket_value(x, a) - x) <= a * abs(x)) AS within_alpha_at_bounds
+FROM (VALUES (0.0001::float8), (0.001), (0.01), (0.05)) v(a),
+     LATERAL (SELECT response_time_agg(power(10, e / 200.0)::float8 / 1e6, a) AS s FROM generate_series(0, 3000) e) sk,
+     LATERAL (SELECT DISTINCT extract(epoch FROM h.upper)::float8 + d * 1e-6 AS x
+              FROM histogram(sk.s) h, generate_series(-1, 1) d) b
+WHERE x > 0
+GROUP BY a ORDER BY a;
 -- negative durations map symmetrically
 SELECT bool_and(duration_sketch_bucket_value(-x) = -duration_sketch_bucket_value(x)) AS symmetric
 FROM generate_series(1, 1000) g, LATERAL (SELECT g * 1.37::float8 AS x) s;

@@ -54,9 +54,12 @@
 #include "datatype/timestamp.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "nodes/execnodes.h"
 #include "utils/array.h"
+#include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
@@ -155,6 +158,144 @@ DsBucketValue(int32 i, double multiplier)
 
 	DsBucketBounds(i, multiplier, &lo, &hi);
 	return 2.0 * lo * hi / (lo + hi);
+}
+
+/*
+ * Fast exact mapping of whole microseconds.  DsIndex's float chain is the
+ * costliest step of a transition, so a backend keeps, per relative accuracy
+ * in use, a table over "cells" of magnitudes sharing their k leading bits
+ * (k chosen so that a cell spans less than 0.9 of the narrowest bucket, so
+ * at most one bucket boundary falls inside it).  A cell holds the index of
+ * its first value and the largest value with that index, found once by
+ * bisection with DsIndex itself: the table gives DsIndex((double) u)
+ * exactly, for every u, with a shift, a load and a compare.  Magnitudes
+ * below 2^k are looked up directly.  Accuracies too fine for a small table
+ * (k > 10, alpha below about 0.0008) use DsIndex.
+ */
+typedef struct DsIndexCell
+{
+	uint64		last;			/* largest value with the first index */
+	int32		first;			/* index of the cell's first value; -1 unset */
+} DsIndexCell;
+
+typedef struct DsIndexTable
+{
+	double		alpha;
+	double		multiplier;
+	int			k;				/* leading bits per cell; 0: no table */
+	int32	   *small;			/* index of u, 1 <= u < 2^k */
+	DsIndexCell *cells;
+} DsIndexTable;
+
+#define DS_TABLE_MAX_K		10
+#define DS_TABLE_CACHE		8
+
+static DsIndexTable ds_tables[DS_TABLE_CACHE];
+static int	ds_ntables = 0;
+static DsIndexTable *ds_last_table = NULL;
+
+/* The table for alpha, built (empty cells) on first use in this backend */
+static DsIndexTable *
+DsFindIndexTable(double alpha, double multiplier)
+{
+	DsIndexTable *t;
+	double		narrowest;
+	int			k;
+	Size		ncells;
+
+	for (int j = 0; j < ds_ntables; j++)
+		if (ds_tables[j].alpha == alpha)
+			return ds_last_table = &ds_tables[j];
+	/* a bucket spans at least (1/M) / max(dL/dln x) = (1/M) / 1.4514 in ln x */
+	narrowest = 1.0 / (multiplier * 1.4514);
+	for (k = 1; k <= DS_TABLE_MAX_K; k++)
+		if (log1p(ldexp(1.0, -k)) <= 0.9 * narrowest)
+			break;
+	t = &ds_tables[ds_ntables < DS_TABLE_CACHE ? ds_ntables++ : DS_TABLE_CACHE - 1];
+	if (t->small)
+	{
+		pfree(t->small);
+		pfree(t->cells);
+	}
+	memset(t, 0, sizeof(*t));
+	t->alpha = alpha;
+	t->multiplier = multiplier;
+	if (k <= DS_TABLE_MAX_K)
+	{
+		t->small = MemoryContextAlloc(TopMemoryContext, sizeof(int32) << k);
+		for (uint64 u = 1; u < ((uint64) 1 << k); u++)
+			t->small[u] = DsIndex((double) u, multiplier);
+		ncells = (Size) (63 - k) << k;
+		t->cells = MemoryContextAlloc(TopMemoryContext, sizeof(DsIndexCell) * ncells);
+		for (Size c = 0; c < ncells; c++)
+			t->cells[c].first = -1;
+		t->k = k;
+	}
+	return ds_last_table = t;
+}
+
+/* Fill one cell of a table: its first index and that index's last value */
+static pg_noinline int32
+DsFillCell(DsIndexTable *t, uint32 cell, int e)
+{
+	int			shift = e - t->k;
+	uint64		lo = (((uint64) 1 << t->k) | (cell & ((1u << t->k) - 1))) << shift;
+	uint64		hi = lo + ((uint64) 1 << shift) - 1;
+	int32		first = DsIndex((double) lo, t->multiplier);
+
+	if (DsIndex((double) hi, t->multiplier) == first)
+		t->cells[cell].last = hi;
+	else
+	{
+		/* bisect for the largest u in [lo, hi) with the first index */
+		uint64		a = lo,
+					b = hi;
+
+		if (DsIndex((double) hi, t->multiplier) != first + 1)
+			elog(ERROR, "duration_sketch index table cell spans several buckets");
+		while (b - a > 1)
+		{
+			uint64		mid = a + (b - a) / 2;
+
+			if (DsIndex((double) mid, t->multiplier) == first)
+				a = mid;
+			else
+				b = mid;
+		}
+		t->cells[cell].last = a;
+	}
+	t->cells[cell].first = first;
+	return first;
+}
+
+/* Bucket index of a magnitude u >= 1 microsecond: DsIndex((double) u) */
+static inline int32
+DsIndexUs(const DurationSketch *ds, uint64 u)
+{
+	DsIndexTable *t = ds_last_table;
+	int			e;
+	uint32		cell;
+	int32		first;
+
+	if (unlikely(t == NULL || t->alpha != ds->alpha))
+		t = DsFindIndexTable(ds->alpha, ds->multiplier);
+	if (unlikely(t->k == 0))
+		return DsIndex((double) u, ds->multiplier);
+	if (u < ((uint64) 1 << t->k))
+		return t->small[u];
+	e = pg_leftmost_one_pos64(u);
+	cell = ((uint32) (e - t->k) << t->k) | (uint32) ((u >> (e - t->k)) & ((1u << t->k) - 1));
+	first = t->cells[cell].first;
+	if (unlikely(first < 0))
+		first = DsFillCell(t, cell, e);
+	return first + (u > t->cells[cell].last);
+}
+
+/* Bucket index of a non-zero value's magnitude */
+static inline int32
+DsIndexOf(const DurationSketch *ds, int64 us)
+{
+	return DsIndexUs(ds, us < 0 ? (uint64) -us : (uint64) us);
 }
 
 /* The largest index a magnitude can have */
@@ -383,7 +524,7 @@ DsBucketAdd(DurationSketch *ds, int64 us, int64 n)
 
 	if (us == 0)
 		return ds;
-	i = DsIndex(fabs((double) us), ds->multiplier);
+	i = DsIndexOf(ds, us);
 	if (us > 0)
 	{
 		if (unlikely(i < ds->pos_lo || i >= ds->pos_lo + ds->pos_n))
@@ -414,7 +555,7 @@ DsExactIndexRange(DurationSketch *ds, double multiplier,
 
 		if (v[j] == 0)
 			continue;
-		i = DsIndex(fabs((double) v[j]), multiplier);
+		i = DsIndexOf(ds, v[j]);
 		if (v[j] > 0)
 		{
 			*plo = Min(*plo, i);
@@ -818,13 +959,13 @@ DsValidate(DurationSketch *ds)
 		hasneg = DsStoreSpan(DsNeg(ds), ds->neg_lo, ds->neg_n, &nf, &nl);
 		haspos = DsStoreSpan(DsPos(ds), ds->pos_lo, ds->pos_n, &pf, &pl);
 		/* the exact extremes must fall in the extreme buckets */
-		if (hasneg ? (ds->min_us >= 0 || DsIndex(-(double) ds->min_us, ds->multiplier) != nl)
+		if (hasneg ? (ds->min_us >= 0 || DsIndexOf(ds, ds->min_us) != nl)
 			: ds->zeros > 0 ? ds->min_us != 0
-			: (ds->min_us <= 0 || DsIndex((double) ds->min_us, ds->multiplier) != pf))
+			: (ds->min_us <= 0 || DsIndexOf(ds, ds->min_us) != pf))
 			DsCorrupt("The minimum does not fall in the lowest bucket.");
-		if (haspos ? (ds->max_us <= 0 || DsIndex((double) ds->max_us, ds->multiplier) != pl)
+		if (haspos ? (ds->max_us <= 0 || DsIndexOf(ds, ds->max_us) != pl)
 			: ds->zeros > 0 ? ds->max_us != 0
-			: (ds->max_us >= 0 || DsIndex(-(double) ds->max_us, ds->multiplier) != nf))
+			: (ds->max_us >= 0 || DsIndexOf(ds, ds->max_us) != nf))
 			DsCorrupt("The maximum does not fall in the highest bucket.");
 	}
 }
@@ -1500,12 +1641,34 @@ DsUseAlpha(DurationSketch *ds, double alpha)
 			 errdetail("The group uses %g and a row asked for %g.", ds->alpha, alpha)));
 }
 
+/*
+ * SP_IN_AGGREGATE without the out-of-line call, for the per-row path: the
+ * same test AggCheckCallContext makes (nodeAgg.c, nodeWindowAgg.c).
+ */
+static inline bool
+DsInAggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
+}
+
+/* The state argument 0, detoasted only if it needs it (it never does in an aggregate) */
+static inline DurationSketch *
+DsStateArg(FunctionCallInfo fcinfo)
+{
+	Pointer		p = DatumGetPointer(PG_GETARG_DATUM(0));
+
+	if (likely(!VARATT_IS_EXTENDED(p)))
+		return (DurationSketch *) p;
+	return PG_GETARG_DURATION_SKETCH_P(0);
+}
+
 /* One value into ds (argument 0, detoasted), at relative accuracy alpha */
 static inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
 	/* in place in aggregate context, as DsStateForUpdate explains */
-	if (unlikely(!SP_IN_AGGREGATE(fcinfo) || ds->format == DS_FORMAT_COMPACT))
+	if (unlikely(!DsInAggregate(fcinfo) || ds->format == DS_FORMAT_COMPACT))
 		ds = DsMutable(ds);
 	DsUseAlpha(ds, alpha);
 	PG_RETURN_POINTER(DsAddValue(ds, us));
@@ -1515,7 +1678,7 @@ DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double 
 static Datum
 DsTransition(FunctionCallInfo fcinfo, int64 us, double alpha)
 {
-	return DsTransitionState(fcinfo, PG_GETARG_DURATION_SKETCH_P(0), us, alpha);
+	return DsTransitionState(fcinfo, DsStateArg(fcinfo), us, alpha);
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_trans_interval);
@@ -1562,7 +1725,7 @@ DsVaryingP(void)
 static Datum
 DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsStateArg(fcinfo);
 	double		p = PG_GETARG_FLOAT8(2);
 
 	if (likely(ds->nparams == 1))
@@ -1725,7 +1888,7 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 		PG_RETURN_NULL();
 	if (us != 0)
 	{
-		int32		i = DsIndex(fabs((double) us), ds->multiplier);
+		int32		i = DsIndexOf(ds, us);
 		int64	   *slot = NULL;
 
 		if (us > 0 && i >= ds->pos_lo && i < ds->pos_lo + ds->pos_n)
@@ -1918,7 +2081,7 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 
 			if (us == 0)
 				continue;
-			i = DsIndex(fabs((double) us), ds->multiplier);
+			i = DsIndexOf(ds, us);
 			if (us > 0 && i >= ds->pos_lo && i < ds->pos_lo + ds->pos_n)
 				slot = &DsPos(ds)[i - ds->pos_lo];
 			else if (us < 0 && i >= ds->neg_lo && i < ds->neg_lo + ds->neg_n)
@@ -2137,7 +2300,7 @@ duration_sketch_share_within(PG_FUNCTION_ARGS)
 	}
 	else if (t < 0)
 	{
-		int32		ti = DsIndex(-(double) t, ds->multiplier);
+		int32		ti = DsIndexOf(ds, t);
 
 		/* values in [-hi, -lo) of buckets with index >= ti */
 		for (int32 j = 0; j < ds->neg_n; j++)
@@ -2146,7 +2309,7 @@ duration_sketch_share_within(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		int32		ti = t > 0 ? DsIndex((double) t, ds->multiplier) : -1;
+		int32		ti = t > 0 ? DsIndexOf(ds, t) : -1;
 
 		for (int32 j = 0; j < ds->neg_n; j++)
 			within += DsNeg(ds)[j];
@@ -2361,12 +2524,16 @@ duration_sketch_bucket_value(PG_FUNCTION_ARGS)
 {
 	double		seconds = PG_GETARG_FLOAT8(0);
 	double		alpha = PG_GETARG_FLOAT8(1);
-	double		us;
+	DurationSketch hdr;
+	int64		us;
 
 	DsCheckAlpha(alpha);
-	us = fabs((double) DsSecondsToUs(seconds));
+	us = DsSecondsToUs(seconds);
 	if (us == 0)
 		PG_RETURN_FLOAT8(0.0);
-	PG_RETURN_FLOAT8(copysign(DsBucketValue(DsIndex(us, DsMultiplier(alpha)),
-											 DsMultiplier(alpha)) / 1e6, seconds));
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.alpha = alpha;
+	hdr.multiplier = DsMultiplier(alpha);
+	PG_RETURN_FLOAT8(copysign(DsBucketValue(DsIndexOf(&hdr, us), hdr.multiplier) / 1e6,
+							  seconds));
 }
