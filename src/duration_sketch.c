@@ -269,7 +269,7 @@ DsFillCell(DsIndexTable *t, uint32 cell, int e)
 }
 
 /* Bucket index of a magnitude u >= 1 microsecond: DsIndex((double) u) */
-static inline int32
+static pg_attribute_always_inline int32
 DsIndexUs(const DurationSketch *ds, uint64 u)
 {
 	DsIndexTable *t = ds_last_table;
@@ -627,7 +627,7 @@ DsStateForUpdate(FunctionCallInfo fcinfo)
 }
 
 /* Fold one value's totals into the header */
-static inline void
+static pg_attribute_always_inline void
 DsAddTotals(DurationSketch *ds, int64 us)
 {
 	if (ds->count == 0)
@@ -645,12 +645,23 @@ DsAddTotals(DurationSketch *ds, int64 us)
 }
 
 /* Add one value to a mutable state; returns the (maybe new) state */
-static inline DurationSketch *
+static pg_attribute_always_inline DurationSketch *
 DsAddValue(DurationSketch *ds, int64 us)
 {
-	if (ds->format == DS_FORMAT_DENSE)
+	if (likely(ds->format == DS_FORMAT_DENSE))
 	{
 		DsAddTotals(ds, us);
+		/* the common case inline: a positive value inside the window */
+		if (likely(us > 0))
+		{
+			int32		i = DsIndexUs(ds, (uint64) us) - ds->pos_lo;
+
+			if (likely((uint32) i < (uint32) ds->pos_n))
+			{
+				DsPos(ds)[i]++;
+				return ds;
+			}
+		}
 		return DsBucketAdd(ds, us, 1);
 	}
 	Assert(ds->format == DS_FORMAT_EXACT);
@@ -1664,7 +1675,7 @@ DsStateArg(FunctionCallInfo fcinfo)
 }
 
 /* One value into ds (argument 0, detoasted), at relative accuracy alpha */
-static inline Datum
+static pg_attribute_always_inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
 	/* in place in aggregate context, as DsStateForUpdate explains */
@@ -1675,7 +1686,7 @@ DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double 
 }
 
 /* One value into the state argument 0, at relative accuracy alpha */
-static Datum
+static pg_attribute_always_inline Datum
 DsTransition(FunctionCallInfo fcinfo, int64 us, double alpha)
 {
 	return DsTransitionState(fcinfo, DsStateArg(fcinfo), us, alpha);
@@ -1722,7 +1733,7 @@ DsVaryingP(void)
  * One-step aggregates with one p: the first row records p in the state
  * (its final function has no other way to see it), later rows must agree.
  */
-static Datum
+static pg_attribute_always_inline Datum
 DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 {
 	DurationSketch *ds = DsStateArg(fcinfo);
