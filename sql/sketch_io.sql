@@ -78,6 +78,26 @@ SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(
 SELECT test.binary_receive('duration_sketch', '\x01010001'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1) || float8send(1.5) || int8send(1));
 SELECT test.binary_receive('duration_sketch', '\x0101ffff'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1));
 
+-- an unsorted exact list is accepted and stored like the sorted one:
+-- receive it by binary COPY into a table and send the stored value back
+CREATE FUNCTION pg_temp.received_then_sent(payload bytea) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+	file bytea := '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea || '\x0001'::bytea
+		|| int4send(length(payload)) || payload || '\xffff'::bytea;
+	result bytea;
+BEGIN
+	EXECUTE format('COPY (SELECT %L) TO PROGRAM %L', translate(encode(file, 'base64'), E'\n', ''),
+				   'base64 -d > salesperf_recv.bin');
+	CREATE TEMP TABLE recv_sent (v duration_sketch);
+	EXECUTE format('COPY recv_sent FROM %L (FORMAT binary)', current_setting('data_directory') || '/salesperf_recv.bin');
+	SELECT duration_sketch_send(v) INTO result FROM recv_sent;
+	DROP TABLE recv_sent;
+	RETURN result;
+END $$;
+SELECT pg_temp.received_then_sent('\x01010000'::bytea || float8send(0.01) || int8send(2) || int8send(0)
+           || int8send(-5) || int8send(7) || int8send(0) || int8send(2) || int8send(7) || int8send(-5))
+       = duration_sketch_send('v1 a=0.01 n=2 exact_us=-5,7') AS canonical_after_receive;
+
 -- accessors, hand-checked: 1..5 s plus 100 s
 SELECT response_time_percentile(s, 0.5) AS median, response_time_percentile(s, 0.9) AS p90,
        response_time_percentile(s, '{0,0.25,1,NULL}'::float8[]) AS several,

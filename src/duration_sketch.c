@@ -1594,6 +1594,7 @@ duration_sketch_recv(PG_FUNCTION_ARGS)
 		DsCorruptCode = ERRCODE_INVALID_BINARY_REPRESENTATION;
 		DsValidate(ds);
 		DsCorruptCode = ERRCODE_DATA_CORRUPTED;
+		ds = DsCanonical(ds);	/* sorted, like every stored value */
 	}
 	else
 	{
