@@ -310,6 +310,7 @@ DsMaxIndex(double multiplier)
  * ---------------------------------------------------------------------
  */
 
+/* Reject a relative accuracy outside [0.0001, 0.05] (22023) */
 static void
 DsCheckAlpha(double alpha)
 {
@@ -320,6 +321,7 @@ DsCheckAlpha(double alpha)
 				 errdetail("The value given was %g.", alpha)));
 }
 
+/* Reject a percentile outside [0, 1] or NaN (22003, naming p) */
 static void
 DsCheckP(double p)
 {
@@ -330,6 +332,7 @@ DsCheckP(double p)
 				 errdetail("The value given was %g.", p)));
 }
 
+/* A duration beyond 2^62 microseconds (22003) */
 static void pg_attribute_noreturn()
 DsRangeError(const char *given)
 {
@@ -400,12 +403,14 @@ DsUsToInterval(int64 us)
 	return iv;
 }
 
+/* The exact sum, from its two stored halves */
 static int128
 DsGetSum(DurationSketch *ds)
 {
 	return (int128) (((uint128) (uint64) ds->sum_hi << 64) | ds->sum_lo);
 }
 
+/* Store the exact sum as two halves (the struct stays 8-byte aligned) */
 static void
 DsSetSum(DurationSketch *ds, int128 v)
 {
@@ -686,6 +691,7 @@ DsAddValue(DurationSketch *ds, int64 us)
  * ---------------------------------------------------------------------
  */
 
+/* Append v as an unsigned LEB128 varint */
 static void
 DsPutVarint(StringInfo buf, uint64 v)
 {
@@ -738,7 +744,7 @@ DsEncodeStore(StringInfo buf, int64 *counts, int32 lo, int32 n)
 	return nb;
 }
 
-/* The stored form of a state: sorted exact values, or compact buckets */
+/* qsort comparator of int64 values */
 static int
 DsCompareInt64(const void *a, const void *b)
 {
@@ -748,6 +754,7 @@ DsCompareInt64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The stored form of a state: sorted exact values, or compact buckets */
 static DurationSketch *
 DsCanonical(DurationSketch *ds)
 {
@@ -784,6 +791,7 @@ DsCanonical(DurationSketch *ds)
  */
 static int	DsCorruptCode = ERRCODE_DATA_CORRUPTED;
 
+/* Report a broken invariant with the code chosen above */
 static void pg_attribute_noreturn()
 DsCorrupt(const char *detail)
 {
@@ -838,6 +846,7 @@ DsCompactToDense(DurationSketch *cs)
 	return DsCompactToDenseChecked(cs);
 }
 
+/* Decode and check a compact bucket list into a dense state */
 static DurationSketch *
 DsCompactToDenseChecked(DurationSketch *cs)
 {
@@ -1081,6 +1090,7 @@ DsPercentileUs(DurationSketch *ds, double p)
  * ---------------------------------------------------------------------
  */
 
+/* Shortest text that reads back as the same double (like float8out) */
 static void
 DsAppendDouble(StringInfo buf, double v)
 {
@@ -1090,6 +1100,7 @@ DsAppendDouble(StringInfo buf, double v)
 	appendStringInfoString(buf, tmp);
 }
 
+/* Decimal text of an int128 */
 static void
 DsAppendInt128(StringInfo buf, int128 v)
 {
@@ -1191,6 +1202,7 @@ duration_sketch_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+/* Bad text input (22P02) */
 static void pg_attribute_noreturn()
 DsSyntaxError(const char *input, const char *detail)
 {
@@ -1227,6 +1239,7 @@ DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out)
 	return true;
 }
 
+/* Parse a whole number token as int64, or fail with 22P02 naming what */
 static int64
 DsParseInt64(const char *input, const char *p, const char *end, bool allow_sign,
 			 const char *what)
@@ -1238,6 +1251,7 @@ DsParseInt64(const char *input, const char *p, const char *end, bool allow_sign,
 	return (int64) v;
 }
 
+/* Parse a finite double token, or fail with 22P02 naming what */
 static double
 DsParseDouble(const char *input, const char *p, const char *end, const char *what)
 {
@@ -1530,6 +1544,7 @@ duration_sketch_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* Bad binary input (22P03) */
 static void pg_attribute_noreturn()
 DsBinaryError(const char *detail)
 {
@@ -1721,6 +1736,7 @@ duration_sketch_trans_seconds_alpha(PG_FUNCTION_ARGS)
 	return DsTransition(fcinfo, DsSecondsToUs(PG_GETARG_FLOAT8(1)), PG_GETARG_FLOAT8(2));
 }
 
+/* A one-step aggregate saw two different p in one group (22023) */
 static void pg_attribute_noreturn()
 DsVaryingP(void)
 {
@@ -1804,6 +1820,7 @@ DsSameParams(DurationSketch *ds, ArrayType *arr)
 	return memcmp(ARR_DATA_PTR(arr), DsParams(ds), sizeof(float8) * ds->nparams) == 0;
 }
 
+/* One-step aggregates with a p array: record it on the first row, then compare */
 static Datum
 DsTransitionPArray(FunctionCallInfo fcinfo, int64 us)
 {
@@ -1941,6 +1958,7 @@ duration_sketch_inv_seconds(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/* Sketches merge only with the same relative accuracy and the same p's */
 static void
 DsCheckCompatible(DurationSketch *a, DurationSketch *b)
 {
@@ -2157,6 +2175,7 @@ duration_sketch_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(res);
 }
 
+/* A one-dimensional interval[] of microsecond values */
 static Datum
 DsIntervalArray(int64 *us, bool *nulls, int n)
 {
@@ -2172,6 +2191,7 @@ DsIntervalArray(int64 *us, bool *nulls, int n)
 											  sizeof(Interval), false, TYPALIGN_DOUBLE));
 }
 
+/* A one-dimensional double precision[] */
 static Datum
 DsFloat8Array(double *v, bool *nulls, int n)
 {
@@ -2435,6 +2455,7 @@ typedef struct DsHistRow
 	int64		count;
 } DsHistRow;
 
+/* The rows of histogram() for a readable state */
 static int
 DsHistRows(DurationSketch *ds, DsHistRow **rows)
 {
