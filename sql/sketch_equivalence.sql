@@ -118,3 +118,18 @@ SELECT bool_and(o.pct = response_time_percentile(st.t::duration_sketch, (SELECT 
 FROM one_step o JOIN stored st USING (sdr);
 
 DROP TABLE sketch_leads;
+
+-- hash aggregation that spills to disk keeps states intact
+SELECT setseed(0.9);
+CREATE TEMP TABLE many AS
+SELECT g % 3000 AS k, make_interval(secs => round(exp(random() * 12)::numeric, 6)::float8) AS rt
+FROM generate_series(1, 300000) g;
+SET enable_sort = off;
+SET work_mem = '64kB';
+CREATE TEMP TABLE hashed AS SELECT k, response_time_agg(rt)::text AS s FROM many GROUP BY k;
+RESET work_mem;
+RESET enable_sort;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, bool_and(h.s = x.s) AS spilled_hash_equals_sorted
+FROM hashed h JOIN (SELECT k, response_time_agg(rt)::text AS s FROM many GROUP BY k) x USING (k);
+RESET enable_hashagg;

@@ -66,6 +66,13 @@
 
 #include "duration_sketch.h"
 
+/* pg_attribute_noreturn() became pg_noreturn in PostgreSQL 18 */
+#ifdef pg_attribute_noreturn
+#define DS_NORETURN pg_attribute_noreturn()
+#else
+#define DS_NORETURN pg_noreturn
+#endif
+
 /* The cubic of the log-like mapping: P(s) = A s^3 + B s^2 + C s */
 #define DS_POLY_A	(6.0 / 35.0)
 #define DS_POLY_B	(-3.0 / 5.0)
@@ -333,7 +340,7 @@ DsCheckP(double p)
 }
 
 /* A duration beyond 2^62 microseconds (22003) */
-static void pg_attribute_noreturn()
+static void DS_NORETURN
 DsRangeError(const char *given)
 {
 	ereport(ERROR,
@@ -792,7 +799,7 @@ DsCanonical(DurationSketch *ds)
 static int	DsCorruptCode = ERRCODE_DATA_CORRUPTED;
 
 /* Report a broken invariant with the code chosen above */
-static void pg_attribute_noreturn()
+static void DS_NORETURN
 DsCorrupt(const char *detail)
 {
 	int			code = DsCorruptCode;
@@ -1203,7 +1210,7 @@ duration_sketch_out(PG_FUNCTION_ARGS)
 }
 
 /* Bad text input (22P02) */
-static void pg_attribute_noreturn()
+static void DS_NORETURN
 DsSyntaxError(const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -1545,7 +1552,7 @@ duration_sketch_send(PG_FUNCTION_ARGS)
 }
 
 /* Bad binary input (22P03) */
-static void pg_attribute_noreturn()
+static void DS_NORETURN
 DsBinaryError(const char *detail)
 {
 	ereport(ERROR,
@@ -1737,7 +1744,7 @@ duration_sketch_trans_seconds_alpha(PG_FUNCTION_ARGS)
 }
 
 /* A one-step aggregate saw two different p in one group (22023) */
-static void pg_attribute_noreturn()
+static void DS_NORETURN
 DsVaryingP(void)
 {
 	ereport(ERROR,
