@@ -128,3 +128,9 @@ SELECT s.dist, count(*) AS thresholds,
        bool_and(t <> 0 OR share_within(s.s, make_interval(secs => t)) = at_t) AS exact_at_zero
 FROM sketches s JOIN shares USING (dist)
 GROUP BY s.dist ORDER BY s.dist;
+
+-- histogram over chart bins adds up to the count, and matches share_within
+SELECT bool_and((SELECT sum(count) FROM histogram(s, '{-60 s, 0 s, 5 min, 30 min, 1 hour, 1 day}')) = response_time_count(s)) AS bins_add_up,
+       bool_and((SELECT sum(count) FILTER (WHERE upper <= interval '5 min') FROM histogram(s, '{-60 s, 0 s, 5 min, 30 min, 1 hour, 1 day}'))
+                = round(share_within(s, '5 min') * response_time_count(s))) AS agrees_with_share_within
+FROM sketches;

@@ -113,6 +113,13 @@ SELECT * FROM histogram((SELECT response_time_agg(g * interval '1 second', 0.05)
 SELECT sum(count) = 104 AS histogram_counts_all, bool_and(lower <= upper) AS ordered_bounds,
        min(lower) = interval '-3 seconds' AS starts_at_min, max(upper) = interval '100 seconds' AS ends_at_max
 FROM histogram((SELECT response_time_agg(g * interval '1 second', 0.05) FROM generate_series(-3, 100) g));
+-- histogram over chart bins: (NULL, 5 min], (5 min, 30 min], (30 min, 1 h], (1 h, NULL)
+SELECT * FROM histogram((SELECT response_time_agg(g * interval '1 minute') FROM generate_series(1, 10) g), '{5 min, 30 min, 1 hour}');
+-- bucketed: 61 min shares the bucket of 60 min, so it counts below the 1 h edge (the share_within bound)
+SELECT * FROM histogram((SELECT response_time_agg(g * interval '1 minute') FROM generate_series(1, 100) g), '{5 min, 30 min, 1 hour}');
+SELECT * FROM histogram('v1 a=0.01 n=2 exact_us=-5,7', '{}');
+SELECT * FROM histogram('v1 a=0.01 n=2 exact_us=-5,7', '{1 s, NULL}');
+SELECT * FROM histogram('v1 a=0.01 n=2 exact_us=-5,7', '{1 s, 1 s}');
 -- interval conversion follows extract(epoch from ...): 1 month = 30 days
 SELECT response_time_max(response_time_agg(v)) = interval '30 days' AS month_is_30_days,
        response_time_total_seconds(response_time_agg(v)) = sum(extract(epoch from v)) AS sum_like_epoch

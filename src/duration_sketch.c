@@ -2317,21 +2317,20 @@ duration_sketch_percentile_array(PG_FUNCTION_ARGS)
  * boundaries; otherwise the whole bucket holding the threshold counts, so
  * exact_share(t) <= result <= exact_share(t + |t| 2 alpha / (1 - alpha)).
  */
-PG_FUNCTION_INFO_V1(duration_sketch_share_within);
-Datum
-duration_sketch_share_within(PG_FUNCTION_ARGS)
+/*
+ * How many values of a readable, non-empty state are <= t.  Exact for an
+ * exact state, outside [min, max], at 0 and at bucket boundaries; otherwise
+ * the whole bucket holding t counts (see share_within).
+ */
+static int64
+DsCountWithin(DurationSketch *ds, int64 t)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
-	int64		t = DsIntervalToUs(PG_GETARG_INTERVAL_P(1));
 	int64		within = 0;
 
-	if (ds->count == 0)
-		PG_RETURN_NULL();
 	if (t >= ds->max_us)
-		PG_RETURN_FLOAT8(1.0);
+		return ds->count;
 	if (t < ds->min_us)
-		PG_RETURN_FLOAT8(0.0);
-	ds = DsReadable(ds);
+		return 0;
 	if (ds->format == DS_FORMAT_EXACT)
 	{
 		for (int j = 0; j < ds->nvalues; j++)
@@ -2357,7 +2356,25 @@ duration_sketch_share_within(PG_FUNCTION_ARGS)
 			if (ds->pos_lo + j <= ti)
 				within += DsPos(ds)[j];
 	}
-	PG_RETURN_FLOAT8((double) within / (double) ds->count);
+	return within;
+}
+
+/*
+ * share_within(sketch, threshold): the share of values <= threshold.  Exact
+ * in exact mode, for thresholds outside [min, max], at 0, and at bucket
+ * boundaries; otherwise the whole bucket holding the threshold counts, so
+ * exact_share(t) <= result <= exact_share(t + |t| 2 alpha / (1 - alpha)).
+ */
+PG_FUNCTION_INFO_V1(duration_sketch_share_within);
+Datum
+duration_sketch_share_within(PG_FUNCTION_ARGS)
+{
+	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	int64		t = DsIntervalToUs(PG_GETARG_INTERVAL_P(1));
+
+	if (ds->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) DsCountWithin(DsReadable(ds), t) / (double) ds->count);
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_count);
@@ -2576,4 +2593,58 @@ duration_sketch_bucket_value(PG_FUNCTION_ARGS)
 	hdr.multiplier = DsMultiplier(alpha);
 	PG_RETURN_FLOAT8(copysign(DsBucketValue(DsIndexOf(&hdr, us), hdr.multiplier) / 1e6,
 							  seconds));
+}
+
+/*
+ * histogram(sketch, edges): counts in the bins a chart asks for, given by
+ * ascending edges e1 < ... < ek: (NULL, e1], (e1, e2], ..., (ek, NULL).
+ * Each edge is counted like share_within: exact for exact sketches and
+ * bucket boundaries, else the bucket holding the edge falls below it.
+ */
+PG_FUNCTION_INFO_V1(duration_sketch_histogram_edges);
+Datum
+duration_sketch_histogram_edges(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n;
+	int64	   *edges;
+	int64		below = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	deconstruct_array(arr, INTERVALOID, sizeof(Interval), false, TYPALIGN_DOUBLE,
+					  &elems, &enulls, &n);
+	edges = palloc(sizeof(int64) * Max(n, 1));
+	for (int j = 0; j < n; j++)
+	{
+		if (enulls[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("histogram edges must not be NULL")));
+		edges[j] = DsIntervalToUs(DatumGetIntervalP(elems[j]));
+		if (j > 0 && edges[j] <= edges[j - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("histogram edges must be strictly ascending"),
+					 errdetail("Edge %d is not above edge %d.", j + 1, j)));
+	}
+	if (ds->count == 0)
+		return (Datum) 0;
+	ds = DsReadable(ds);
+	for (int j = 0; j <= n; j++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {j == 0, j == n, false};
+		int64		upto = (j < n) ? DsCountWithin(ds, edges[j]) : ds->count;
+
+		values[0] = j > 0 ? IntervalPGetDatum(DsUsToInterval(edges[j - 1])) : (Datum) 0;
+		values[1] = j < n ? IntervalPGetDatum(DsUsToInterval(edges[j])) : (Datum) 0;
+		values[2] = Int64GetDatum(upto - below);
+		below = upto;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

@@ -186,6 +186,11 @@ CREATE FUNCTION @extschema@.histogram(@extschema@.duration_sketch)
 	AS 'MODULE_PATHNAME', 'duration_sketch_histogram' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION @extschema@.histogram(@extschema@.duration_sketch) IS
 	'distribution of a sketch, lowest first: one row per non-empty bucket (lower, upper, count), or per distinct value of an exact sketch';
+CREATE FUNCTION @extschema@.histogram(@extschema@.duration_sketch, edges interval[])
+	RETURNS TABLE (lower interval, upper interval, count bigint)
+	AS 'MODULE_PATHNAME', 'duration_sketch_histogram_edges' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION @extschema@.histogram(@extschema@.duration_sketch, interval[]) IS
+	'counts in chart bins (NULL, e1], (e1, e2], ..., (ek, NULL) for ascending edges; each edge counted like share_within';
 CREATE FUNCTION @extschema@.duration_sketch_bucket_value(seconds double precision,
 	relative_accuracy double precision DEFAULT 0.01)
 	RETURNS double precision

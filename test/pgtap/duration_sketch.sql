@@ -35,6 +35,7 @@ INSERT INTO accessors VALUES
 	('relative_accuracy', ARRAY['duration_sketch'], 'double precision'),
 	('is_exact', ARRAY['duration_sketch'], 'boolean'),
 	('histogram', ARRAY['duration_sketch'], 'setof record'),
+	('histogram', ARRAY['duration_sketch', 'interval[]'], 'setof record'),
 	('duration_sketch_bucket_value', ARRAY['double precision', 'double precision'], 'double precision');
 SELECT has_function(f, args) FROM accessors;
 SELECT function_returns(f, args, ret) FROM accessors;
@@ -50,6 +51,8 @@ FROM (SELECT DISTINCT f FROM accessors) a;
 -- histogram's columns
 SELECT is((SELECT pg_get_function_result('histogram(duration_sketch)'::regprocedure)),
           'TABLE(lower interval, upper interval, count bigint)', 'histogram returns (lower, upper, count)');
+SELECT is((SELECT pg_get_function_result('histogram(duration_sketch, interval[])'::regprocedure)),
+          'TABLE(lower interval, upper interval, count bigint)', 'histogram over bins returns (lower, upper, count)');
 
 -- every duration_sketch aggregate: one combine function, the public type as
 -- state (plain and moving), an inverse, the same transition in both modes
