@@ -66,13 +66,6 @@
 
 #include "duration_sketch.h"
 
-/* pg_attribute_noreturn() became pg_noreturn in PostgreSQL 18 */
-#ifdef pg_attribute_noreturn
-#define DS_NORETURN pg_attribute_noreturn()
-#else
-#define DS_NORETURN pg_noreturn
-#endif
-
 /* The cubic of the log-like mapping: P(s) = A s^3 + B s^2 + C s */
 #define DS_POLY_A	(6.0 / 35.0)
 #define DS_POLY_B	(-3.0 / 5.0)
@@ -340,7 +333,7 @@ DsCheckP(double p)
 }
 
 /* A duration beyond 2^62 microseconds (22003) */
-static void DS_NORETURN
+SP_NORETURN static void
 DsRangeError(const char *given)
 {
 	ereport(ERROR,
@@ -799,7 +792,7 @@ DsCanonical(DurationSketch *ds)
 static int	DsCorruptCode = ERRCODE_DATA_CORRUPTED;
 
 /* Report a broken invariant with the code chosen above */
-static void DS_NORETURN
+SP_NORETURN static void
 DsCorrupt(const char *detail)
 {
 	int			code = DsCorruptCode;
@@ -1210,7 +1203,7 @@ duration_sketch_out(PG_FUNCTION_ARGS)
 }
 
 /* Bad text input (22P02) */
-static void DS_NORETURN
+SP_NORETURN static void
 DsSyntaxError(const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -1552,7 +1545,7 @@ duration_sketch_send(PG_FUNCTION_ARGS)
 }
 
 /* Bad binary input (22P03) */
-static void DS_NORETURN
+SP_NORETURN static void
 DsBinaryError(const char *detail)
 {
 	ereport(ERROR,
@@ -1675,17 +1668,6 @@ DsUseAlpha(DurationSketch *ds, double alpha)
 			 errdetail("The group uses %g and a row asked for %g.", ds->alpha, alpha)));
 }
 
-/*
- * SP_IN_AGGREGATE without the out-of-line call, for the per-row path: the
- * same test AggCheckCallContext makes (nodeAgg.c, nodeWindowAgg.c).
- */
-static inline bool
-DsInAggregate(FunctionCallInfo fcinfo)
-{
-	return fcinfo->context != NULL &&
-		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
-}
-
 /* The state argument 0, detoasted only if it needs it (it never does in an aggregate) */
 static inline DurationSketch *
 DsStateArg(FunctionCallInfo fcinfo)
@@ -1702,7 +1684,7 @@ static pg_attribute_always_inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
 	/* in place in aggregate context, as DsStateForUpdate explains */
-	if (unlikely(!DsInAggregate(fcinfo) || ds->format == DS_FORMAT_COMPACT))
+	if (unlikely(!SP_IN_AGGREGATE(fcinfo) || ds->format == DS_FORMAT_COMPACT))
 		ds = DsMutable(ds);
 	DsUseAlpha(ds, alpha);
 	PG_RETURN_POINTER(DsAddValue(ds, us));
@@ -1744,7 +1726,7 @@ duration_sketch_trans_seconds_alpha(PG_FUNCTION_ARGS)
 }
 
 /* A one-step aggregate saw two different p in one group (22023) */
-static void DS_NORETURN
+SP_NORETURN static void
 DsVaryingP(void)
 {
 	ereport(ERROR,
@@ -2432,7 +2414,6 @@ Datum
 duration_sketch_sum_seconds(PG_FUNCTION_ARGS)
 {
 	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
-	char		tmp[64];
 	StringInfoData buf;
 
 	if (ds->count == 0)
@@ -2440,9 +2421,8 @@ duration_sketch_sum_seconds(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	DsAppendInt128(&buf, DsGetSum(ds));
 	appendStringInfoString(&buf, "e-6");
-	strlcpy(tmp, buf.data, sizeof(tmp));
 	PG_RETURN_DATUM(DirectFunctionCall1(numeric_trim_scale,
-										DirectFunctionCall3(numeric_in, CStringGetDatum(tmp),
+										DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
 															ObjectIdGetDatum(InvalidOid),
 															Int32GetDatum(-1))));
 }

@@ -10,9 +10,6 @@
 
 PG_MODULE_MAGIC;
 
-/* fn_extra value meaning "called as an aggregate" (see SP_IN_AGGREGATE) */
-char		SpAggregateMarker;
-
 /* A count would pass the largest bigint */
 void
 SpCountOverflow(const char *what)

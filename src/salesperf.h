@@ -13,6 +13,7 @@
 
 #include "common/int.h"
 #include "fmgr.h"
+#include "nodes/execnodes.h"
 #include "utils/numeric.h"
 #if PG_VERSION_NUM >= 160000
 #include "varatt.h"
@@ -29,27 +30,17 @@
 #define SP_NORETURN __attribute__((noreturn))
 #endif
 
-extern char SpAggregateMarker;
-
 /*
  * True when called as an aggregate transition/combine function, in which
  * case the transition state (argument 0) belongs to the executor's
- * aggregate context and may be updated in place (see nodeAgg.c).  The
- * answer cannot change for the life of an FmgrInfo, so it is remembered in
- * fn_extra (unless the function keeps something else there) and the
- * per-row cost is one comparison.
+ * aggregate context and may be updated in place (see nodeAgg.c).  The same
+ * test AggCheckCallContext makes, inline: it runs once per row.
  */
 static inline bool
 SP_IN_AGGREGATE(FunctionCallInfo fcinfo)
 {
-	if (likely(fcinfo->flinfo != NULL &&
-			   fcinfo->flinfo->fn_extra == &SpAggregateMarker))
-		return true;
-	if (AggCheckCallContext(fcinfo, NULL) == 0)
-		return false;
-	if (fcinfo->flinfo != NULL && fcinfo->flinfo->fn_extra == NULL)
-		fcinfo->flinfo->fn_extra = &SpAggregateMarker;
-	return true;
+	return fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
 }
 
 /* The errors behind SpAddInt64/SpSubInt64, kept out of line */
