@@ -42,10 +42,10 @@ echo "-- grouped by 500 owners"
 report "'SELECT owner, count(is_won) FROM opps GROUP BY owner',
         'SELECT owner, close_rate(is_won) FROM opps GROUP BY owner',
         'SELECT owner, count(*) FILTER (WHERE is_won)::float8 / count(*) FROM opps GROUP BY owner'"
-echo "-- lead qualification efficiency (one row per lead)"
+echo "-- lead qualification efficiency (one row per lead), against its plain-SQL form"
 report "'SELECT count(*) FILTER (WHERE is_won)::float8 / sum(calls) FROM opps',
-        'SELECT lead_qualification_efficiency(is_won, calls) FROM opps',
-        'SELECT owner, count(*) FILTER (WHERE is_won)::float8 / sum(calls) FROM opps GROUP BY owner',
+        'SELECT lead_qualification_efficiency(is_won, calls) FROM opps'"
+report "'SELECT owner, count(*) FILTER (WHERE is_won)::float8 / sum(calls) FROM opps GROUP BY owner',
         'SELECT owner, lead_qualification_efficiency(is_won, calls) FROM opps GROUP BY owner'"
 echo "-- value-weighted close rate (exact numeric sums)"
 report "'SELECT (sum(amount) FILTER (WHERE is_won) / sum(amount))::float8 FROM opps',
