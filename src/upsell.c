@@ -1,0 +1,1534 @@
+/*
+ * upsell.c
+ *	  The upsell_summary type and the upsell_rate KPI: how much a book of
+ *	  accounts grew between each account's first and last snapshot.
+ *
+ * Design note.  Input rows are (account, value, at).  Per account the state
+ * keeps the earliest time and the sum of the values at it (the starting
+ * value), and the latest time with the sum at it (the current value).
+ * Merging two states takes, per account, the earlier start and the later
+ * end, summing values at equal times; a row is merged as a one-snapshot
+ * state.  That merge is associative and commutative and the sums are exact
+ * numerics, so a state does not depend on row order, parallel split or
+ * rollup tree.  upsell_rate = (sum of current - sum of starting) / sum of
+ * starting.
+ *
+ * While aggregating, the state is a read-write expanded object (see
+ * utils/expandeddatum.h): a simplehash table by account in its own memory
+ * context, a child of the aggregate context, updated in place row by row.
+ * It is flattened (sorted by key, numerics trimmed, so equal inputs give
+ * byte-identical states) only when stored, sent to the leader of a parallel
+ * plan, or printed.  Combine functions accept flat and expanded states.
+ *
+ * Account keys are of any type with default btree and hash operator classes
+ * (bigint, text, uuid...): the hash finds the bucket, the btree equality
+ * operator decides, and the btree order sorts the flat form.  Collatable
+ * keys use the "C" collation, so equality is exact and the order does not
+ * depend on the locale.
+ *
+ * There is no moving-aggregate inverse: removing a row that is an account's
+ * first or last snapshot would need the snapshot before it, which the state
+ * does not keep.  Window frames whose start moves are recomputed by the
+ * executor; frames starting at the partition start are incremental.
+ */
+#include "salesperf.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/sortsupport.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+
+#include "upsell.h"
+
+#define UPSELL_TEXT_VERSION		"v1"
+#define UPSELL_BINARY_VERSION	1
+#define UPSELL_EXPANDED_MAGIC	0x55505331	/* "UPS1" */
+
+/* What the state knows about the account key type */
+typedef struct UpsellKeyType
+{
+	Oid			type;			/* InvalidOid for a series */
+	int16		typlen;
+	bool		typbyval;
+	Oid			collation;		/* C for collatable types, else invalid */
+	TypeCacheEntry *tce;		/* lives as long as the backend */
+} UpsellKeyType;
+
+/* One account in the hash table */
+typedef struct UpsellEntry
+{
+	Datum		key;
+	uint32		hash;
+	char		status;
+	TimestampTz start_at;
+	TimestampTz end_at;
+	Numeric		start_value;
+	Numeric		end_value;
+} UpsellEntry;
+
+struct UpsellState;
+static uint32 UpsellHashKey(struct UpsellState *state, Datum key);
+static bool UpsellKeysEqual(struct UpsellState *state, Datum a, Datum b);
+
+#define SH_PREFIX		upsell_tab
+#define SH_ELEMENT_TYPE	UpsellEntry
+#define SH_KEY_TYPE		Datum
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, k)	UpsellHashKey((struct UpsellState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b)	UpsellKeysEqual((struct UpsellState *) (tb)->private_data, a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a)	((a)->hash)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* The expanded (in-memory) form */
+typedef struct UpsellState
+{
+	ExpandedObjectHeader hdr;
+	int32		magic;
+	UpsellKeyType key;
+	upsell_tab_hash *accounts;
+	UpsellFlat *flat;			/* cached flat image, or NULL */
+} UpsellState;
+
+static Size UpsellGetFlatSize(ExpandedObjectHeader *eohptr);
+static void UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result,
+							  Size allocated_size);
+
+static const ExpandedObjectMethods UpsellMethods = {
+	UpsellGetFlatSize,
+	UpsellFlattenInto
+};
+
+/* ---------------------------------------------------------------------
+ * Key type support
+ * ---------------------------------------------------------------------
+ */
+
+/* Look up and check what the state needs of a key type */
+static void
+UpsellKeyTypeInit(UpsellKeyType *kt, Oid type)
+{
+	memset(kt, 0, sizeof(*kt));
+	kt->type = type;
+	if (!OidIsValid(type))
+		return;
+	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
+								TYPECACHE_HASH_PROC_FINFO |
+								TYPECACHE_LT_OPR | TYPECACHE_BTREE_OPFAMILY);
+	if (!OidIsValid(kt->tce->btree_opf) || !OidIsValid(kt->tce->lt_opr) ||
+		!OidIsValid(kt->tce->eq_opr_finfo.fn_oid) ||
+		!OidIsValid(kt->tce->hash_proc_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("account key type %s has no default btree and hash operator classes",
+						format_type_be(type)),
+				 errdetail("Accounts are told apart by the key type's equality, found by hashing and sorted for a canonical state."),
+				 errhint("Use a key of type bigint, text or uuid, or cast the key to one.")));
+	kt->typlen = kt->tce->typlen;
+	kt->typbyval = kt->tce->typbyval;
+	kt->collation = OidIsValid(kt->tce->typcollation) ? C_COLLATION_OID : InvalidOid;
+}
+
+static uint32
+UpsellHashKey(UpsellState *state, Datum key)
+{
+	if (!OidIsValid(state->key.type))
+		return 0;
+	return DatumGetUInt32(FunctionCall1Coll(&state->key.tce->hash_proc_finfo,
+											state->key.collation, key));
+}
+
+static bool
+UpsellKeysEqual(UpsellState *state, Datum a, Datum b)
+{
+	if (!OidIsValid(state->key.type))
+		return true;
+	return DatumGetBool(FunctionCall2Coll(&state->key.tce->eq_opr_finfo,
+										  state->key.collation, a, b));
+}
+
+/* The key type's name as text and binary forms carry it */
+static char *
+UpsellKeyTypeName(Oid type)
+{
+	return format_type_be_qualified(type);
+}
+
+/* A key as text, for messages */
+static char *
+UpsellKeyOut(Oid type, Datum key)
+{
+	Oid			func;
+	bool		isvarlena;
+
+	getTypeOutputInfo(type, &func, &isvarlena);
+	return OidOutputFunctionCall(func, key);
+}
+
+static char *
+UpsellNumericOut(Numeric n)
+{
+	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+}
+
+/* Error unless two states have the same kind of key */
+static void
+UpsellCheckSameKeyType(Oid a, Oid b)
+{
+	if (a == b)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("cannot merge upsell summaries with different account keys"),
+			 errdetail("One summary is %s, the other is %s.",
+					   OidIsValid(a) ? psprintf("keyed by %s", format_type_be(a)) : "a single series without key",
+					   OidIsValid(b) ? psprintf("keyed by %s", format_type_be(b)) : "a single series without key"),
+			 errhint("Build the summaries with the same account key type, e.g. cast every key to bigint or text.")));
+}
+
+/* ---------------------------------------------------------------------
+ * The expanded state
+ * ---------------------------------------------------------------------
+ */
+
+/* A new, empty expanded state in a child context of parent */
+static UpsellState *
+UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
+{
+	MemoryContext cxt;
+	UpsellState *state;
+	MemoryContext old;
+
+	/*
+	 * Start small (one state per group under hash aggregation) but let the
+	 * blocks grow to the default maximum for states of a million accounts.
+	 */
+	cxt = AllocSetContextCreate(parent, "upsell_summary",
+								0, ALLOCSET_SMALL_INITSIZE, ALLOCSET_DEFAULT_MAXSIZE);
+	state = MemoryContextAllocZero(cxt, sizeof(UpsellState));
+	EOH_init_header(&state->hdr, &UpsellMethods, cxt);
+	state->magic = UPSELL_EXPANDED_MAGIC;
+	UpsellKeyTypeInit(&state->key, keytype);
+	old = MemoryContextSwitchTo(cxt);
+	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), state);
+	MemoryContextSwitchTo(old);
+	return state;
+}
+
+/* The expanded state behind a datum, or NULL if the datum is flat */
+static UpsellState *
+UpsellDatumGetExpanded(Datum d)
+{
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		UpsellState *state = (UpsellState *) DatumGetEOHP(d);
+
+		if (state->magic != UPSELL_EXPANDED_MAGIC)
+			elog(ERROR, "expanded object is not an upsell_summary");
+		return state;
+	}
+	return NULL;
+}
+
+/* Copy a numeric into the state's context */
+static Numeric
+UpsellCopyNumeric(UpsellState *state, Numeric n)
+{
+	Numeric		copy = MemoryContextAlloc(state->hdr.eoh_context, VARSIZE(n));
+
+	memcpy(copy, n, VARSIZE(n));
+	return copy;
+}
+
+/* *slot += n, the result in the state's context */
+static void
+UpsellAddTo(UpsellState *state, Numeric *slot, Numeric n)
+{
+	MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
+	Numeric		sum;
+
+	/* numeric_add frees its scratch space: nothing but the sum is left */
+	sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
+											  NumericGetDatum(*slot),
+											  NumericGetDatum(n)));
+	MemoryContextSwitchTo(old);
+	pfree(*slot);
+	*slot = sum;
+}
+
+static void
+UpsellReplace(UpsellState *state, Numeric *slot, Numeric n)
+{
+	pfree(*slot);
+	*slot = UpsellCopyNumeric(state, n);
+}
+
+static void
+UpsellInvalidateFlat(UpsellState *state)
+{
+	if (state->flat != NULL)
+	{
+		pfree(state->flat);
+		state->flat = NULL;
+	}
+}
+
+/*
+ * Merge one account's (start, end) into the state: the earlier start and the
+ * later end win, equal times add up.  With reject_duplicate (text and binary
+ * input), an account already present is an error instead.
+ */
+static void
+UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, bool reject_duplicate)
+{
+	UpsellEntry *e;
+	bool		found;
+
+	UpsellInvalidateFlat(state);
+	e = upsell_tab_insert(state->accounts, a->key, &found);
+	if (!found)
+	{
+		if (OidIsValid(state->key.type) && !state->key.typbyval)
+		{
+			/* the probe key lives in the caller's memory: keep a copy */
+			MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
+
+			e->key = datumCopy(a->key, false, state->key.typlen);
+			MemoryContextSwitchTo(old);
+		}
+		e->start_at = a->start_at;
+		e->end_at = a->end_at;
+		e->start_value = UpsellCopyNumeric(state, a->start_value);
+		e->end_value = UpsellCopyNumeric(state, a->end_value);
+		return;
+	}
+	if (reject_duplicate)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("duplicate account in upsell_summary"),
+				 errdetail("Account %s appears more than once.",
+						   OidIsValid(state->key.type) ?
+						   UpsellKeyOut(state->key.type, a->key) : "(series)")));
+
+	if (a->start_at < e->start_at)
+	{
+		e->start_at = a->start_at;
+		UpsellReplace(state, &e->start_value, a->start_value);
+	}
+	else if (a->start_at == e->start_at)
+		UpsellAddTo(state, &e->start_value, a->start_value);
+
+	if (a->end_at > e->end_at)
+	{
+		e->end_at = a->end_at;
+		UpsellReplace(state, &e->end_value, a->end_value);
+	}
+	else if (a->end_at == e->end_at)
+		UpsellAddTo(state, &e->end_value, a->end_value);
+}
+
+/* ---------------------------------------------------------------------
+ * Flat form: building, walking, expanding
+ * ---------------------------------------------------------------------
+ */
+
+/* Bytes a key takes in the flat form */
+static Size
+UpsellKeySize(UpsellKeyType *kt, Datum key)
+{
+	if (!OidIsValid(kt->type))
+		return 0;
+	if (kt->typbyval)
+		return sizeof(Datum);
+	return datumGetSize(key, false, kt->typlen);
+}
+
+/* Bytes one account takes in the flat form */
+static Size
+UpsellAccountSize(UpsellKeyType *kt, UpsellAccountData *a)
+{
+	Size		size = MAXALIGN(2 * sizeof(TimestampTz));
+
+	size += MAXALIGN(VARSIZE(a->start_value));
+	if (a->end_at != a->start_at)
+		size += MAXALIGN(VARSIZE(a->end_value));
+	size += MAXALIGN(UpsellKeySize(kt, a->key));
+	return size;
+}
+
+/* Write one account at p; returns the next free position */
+static char *
+UpsellWriteAccount(UpsellKeyType *kt, UpsellAccountData *a, char *p)
+{
+	memcpy(p, &a->start_at, sizeof(TimestampTz));
+	memcpy(p + sizeof(TimestampTz), &a->end_at, sizeof(TimestampTz));
+	p += MAXALIGN(2 * sizeof(TimestampTz));
+	memcpy(p, a->start_value, VARSIZE(a->start_value));
+	p += MAXALIGN(VARSIZE(a->start_value));
+	if (a->end_at != a->start_at)
+	{
+		memcpy(p, a->end_value, VARSIZE(a->end_value));
+		p += MAXALIGN(VARSIZE(a->end_value));
+	}
+	if (OidIsValid(kt->type))
+	{
+		Size		ks = UpsellKeySize(kt, a->key);
+
+		if (kt->typbyval)
+			memcpy(p, &a->key, sizeof(Datum));
+		else
+			memcpy(p, DatumGetPointer(a->key), ks);
+		p += MAXALIGN(ks);
+	}
+	return p;
+}
+
+/* Read the account at p; returns the position of the next one */
+static char *
+UpsellReadAccount(UpsellKeyType *kt, char *p, UpsellAccountData *a)
+{
+	memcpy(&a->start_at, p, sizeof(TimestampTz));
+	memcpy(&a->end_at, p + sizeof(TimestampTz), sizeof(TimestampTz));
+	p += MAXALIGN(2 * sizeof(TimestampTz));
+	a->start_value = (Numeric) p;
+	p += MAXALIGN(VARSIZE(a->start_value));
+	if (a->end_at != a->start_at)
+	{
+		a->end_value = (Numeric) p;
+		p += MAXALIGN(VARSIZE(a->end_value));
+	}
+	else
+		a->end_value = a->start_value;
+	a->key = (Datum) 0;
+	if (OidIsValid(kt->type))
+	{
+		if (kt->typbyval)
+			memcpy(&a->key, p, sizeof(Datum));
+		else
+			a->key = PointerGetDatum(p);
+		p += MAXALIGN(UpsellKeySize(kt, a->key));
+	}
+	return p;
+}
+
+/* Order of accounts in the flat form */
+static int
+UpsellCompareEntries(const void *a, const void *b, void *arg)
+{
+	const UpsellEntry *ea = *(UpsellEntry *const *) a;
+	const UpsellEntry *eb = *(UpsellEntry *const *) b;
+
+	return ApplySortComparator(ea->key, false, eb->key, false, (SortSupport) arg);
+}
+
+/*
+ * The canonical flat form of an expanded state, allocated in cxt: accounts
+ * sorted by key, numerics with trailing fractional zeros trimmed.
+ */
+static UpsellFlat *
+UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
+{
+	uint32		n = state->accounts->members;
+	UpsellEntry **entries;
+	UpsellAccountData *data;
+	upsell_tab_iterator it;
+	UpsellEntry *e;
+	Size		size = UPSELL_FLAT_HDRSZ;
+	UpsellFlat *flat;
+	char	   *p;
+	uint32		i = 0;
+
+	entries = palloc_extended(Max(n, 1) * sizeof(UpsellEntry *), MCXT_ALLOC_HUGE);
+	data = palloc_extended(Max(n, 1) * sizeof(UpsellAccountData), MCXT_ALLOC_HUGE);
+	upsell_tab_start_iterate(state->accounts, &it);
+	while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
+		entries[i++] = e;
+	Assert(i == n);
+
+	if (OidIsValid(state->key.type) && n > 1)
+	{
+		SortSupportData ssup;
+
+		memset(&ssup, 0, sizeof(ssup));
+		ssup.ssup_cxt = CurrentMemoryContext;
+		ssup.ssup_collation = state->key.collation;
+		ssup.ssup_nulls_first = false;
+		PrepareSortSupportFromOrderingOp(state->key.tce->lt_opr, &ssup);
+		qsort_arg(entries, n, sizeof(UpsellEntry *), UpsellCompareEntries, &ssup);
+	}
+
+	for (i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		data[i].key = entries[i]->key;
+		data[i].start_at = entries[i]->start_at;
+		data[i].end_at = entries[i]->end_at;
+		data[i].start_value = SpNumericCanonical(entries[i]->start_value);
+		data[i].end_value = data[i].end_at == data[i].start_at ? data[i].start_value :
+			SpNumericCanonical(entries[i]->end_value);
+		size += UpsellAccountSize(&state->key, &data[i]);
+		if (size > MaxAllocSize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("upsell_summary too large"),
+					 errdetail("A summary of %u accounts needs more than %zu bytes.",
+							   n, (Size) MaxAllocSize),
+					 errhint("Summarize fewer accounts per group, e.g. per account manager.")));
+	}
+
+	flat = MemoryContextAllocZero(cxt, size);
+	SET_VARSIZE(flat, size);
+	flat->version = UPSELL_FLAT_VERSION;
+	flat->keytype = state->key.type;
+	flat->naccounts = (int32) n;
+	p = (char *) flat + UPSELL_FLAT_HDRSZ;
+	for (i = 0; i < n; i++)
+	{
+		p = UpsellWriteAccount(&state->key, &data[i], p);
+		if (data[i].start_value != entries[i]->start_value)
+			pfree(data[i].start_value);
+		if (data[i].end_value != entries[i]->end_value &&
+			data[i].end_value != data[i].start_value)
+			pfree(data[i].end_value);
+	}
+	Assert(p == (char *) flat + size);
+	pfree(entries);
+	pfree(data);
+	return flat;
+}
+
+static Size
+UpsellGetFlatSize(ExpandedObjectHeader *eohptr)
+{
+	UpsellState *state = (UpsellState *) eohptr;
+
+	Assert(state->magic == UPSELL_EXPANDED_MAGIC);
+	if (state->flat == NULL)
+		state->flat = UpsellBuildFlat(state, state->hdr.eoh_context);
+	return VARSIZE(state->flat);
+}
+
+static void
+UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	UpsellState *state = (UpsellState *) eohptr;
+
+	Assert(state->magic == UPSELL_EXPANDED_MAGIC);
+	if (state->flat == NULL)
+		state->flat = UpsellBuildFlat(state, state->hdr.eoh_context);
+	Assert(allocated_size == VARSIZE(state->flat));
+	memcpy(result, state->flat, allocated_size);
+	/* the image is built on demand: do not keep a second copy of the state */
+	UpsellInvalidateFlat(state);
+}
+
+/* The flat form of any upsell_summary datum (flattening an expanded one) */
+static UpsellFlat *
+UpsellDatumGetFlat(Datum d)
+{
+	UpsellFlat *flat = (UpsellFlat *) PG_DETOAST_DATUM(d);
+
+	if (flat->version != UPSELL_FLAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("upsell_summary has unknown layout version %d", flat->version)));
+	return flat;
+}
+
+/* Merge every account of any upsell_summary datum into the state */
+static void
+UpsellMergeDatum(UpsellState *state, Datum d)
+{
+	UpsellState *other = UpsellDatumGetExpanded(d);
+
+	if (other != NULL)
+	{
+		upsell_tab_iterator it;
+		UpsellEntry *e;
+
+		UpsellCheckSameKeyType(state->key.type, other->key.type);
+		upsell_tab_start_iterate(other->accounts, &it);
+		while ((e = upsell_tab_iterate(other->accounts, &it)) != NULL)
+		{
+			UpsellAccountData a = {e->key, e->start_at, e->end_at,
+			e->start_value, e->end_value};
+
+			CHECK_FOR_INTERRUPTS();
+			UpsellMergeAccount(state, &a, false);
+		}
+	}
+	else
+	{
+		UpsellFlat *flat = UpsellDatumGetFlat(d);
+		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
+
+		UpsellCheckSameKeyType(state->key.type, flat->keytype);
+		for (int32 i = 0; i < flat->naccounts; i++)
+		{
+			UpsellAccountData a;
+
+			CHECK_FOR_INTERRUPTS();
+			p = UpsellReadAccount(&state->key, p, &a);
+			UpsellMergeAccount(state, &a, false);
+		}
+	}
+}
+
+/* A new expanded state under parent holding a copy of any summary datum */
+static UpsellState *
+UpsellExpandDatum(Datum d, MemoryContext parent)
+{
+	UpsellState *other = UpsellDatumGetExpanded(d);
+	UpsellState *state;
+
+	if (other != NULL)
+		state = UpsellNew(other->key.type, parent, other->accounts->members);
+	else
+	{
+		UpsellFlat *flat = UpsellDatumGetFlat(d);
+
+		state = UpsellNew(flat->keytype, parent, flat->naccounts);
+	}
+	UpsellMergeDatum(state, d);
+	return state;
+}
+
+/* ---------------------------------------------------------------------
+ * Totals, for the accessors
+ * ---------------------------------------------------------------------
+ */
+
+typedef struct UpsellTotals
+{
+	Numeric		starting;
+	Numeric		current;
+	int64		accounts;
+} UpsellTotals;
+
+/* a + b, freeing a unless it is the shared zero */
+static Numeric
+UpsellSum(Numeric a, Numeric b)
+{
+	Numeric		sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
+														  NumericGetDatum(a),
+														  NumericGetDatum(b)));
+
+	if (a != SpNumericZero())
+		pfree(a);
+	return sum;
+}
+
+/* Sums over the accounts of a flat or expanded summary */
+static void
+UpsellGetTotals(Datum d, UpsellTotals *t)
+{
+	UpsellState *state = UpsellDatumGetExpanded(d);
+	Numeric		s = SpNumericZero();
+	Numeric		c = SpNumericZero();
+
+	if (state != NULL)
+	{
+		upsell_tab_iterator it;
+		UpsellEntry *e;
+
+		upsell_tab_start_iterate(state->accounts, &it);
+		while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
+		{
+			CHECK_FOR_INTERRUPTS();
+			s = UpsellSum(s, e->start_value);
+			c = UpsellSum(c, e->end_value);
+		}
+		t->accounts = state->accounts->members;
+	}
+	else
+	{
+		UpsellFlat *flat = UpsellDatumGetFlat(d);
+		UpsellKeyType kt;
+		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
+
+		/* walking needs only the key's length, not its operators */
+		memset(&kt, 0, sizeof(kt));
+		kt.type = flat->keytype;
+		if (OidIsValid(kt.type))
+			get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
+		for (int32 i = 0; i < flat->naccounts; i++)
+		{
+			UpsellAccountData a;
+
+			CHECK_FOR_INTERRUPTS();
+			p = UpsellReadAccount(&kt, p, &a);
+			s = UpsellSum(s, a.start_value);
+			c = UpsellSum(c, a.end_value);
+		}
+		t->accounts = flat->naccounts;
+	}
+	t->starting = SpNumericCanonical(s);
+	t->current = SpNumericCanonical(c);
+}
+
+/* ---------------------------------------------------------------------
+ * Text I/O
+ *
+ *	 v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80
+ *	 v1 series; 2024-01-01=100..2024-06-01T12:30:00Z=120
+ *
+ * Times are UTC, printed as a date when at midnight; an account with one
+ * snapshot prints it once.  Keys and the type name are written by the key
+ * type's output function and double-quoted (with \" and \\) when empty or
+ * containing blanks, quotes, backslashes or semicolons.
+ * ---------------------------------------------------------------------
+ */
+
+static void pg_attribute_noreturn()
+UpsellSyntaxError(const char *input, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type %s: \"%s\"", "upsell_summary", input),
+			 errdetail("%s", detail),
+			 errhint("The form is \"v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80\", or \"v1 series; 2024-01-01=100..2024-06-01=120\".")));
+}
+
+/* Append a token, quoted if it would not read back as one bare token */
+static void
+UpsellAppendToken(StringInfo buf, const char *s)
+{
+	bool		quote = (*s == '\0');
+
+	for (const char *c = s; *c && !quote; c++)
+		if (isspace((unsigned char) *c) || *c == '"' || *c == '\\' || *c == ';')
+			quote = true;
+	if (!quote)
+	{
+		appendStringInfoString(buf, s);
+		return;
+	}
+	appendStringInfoChar(buf, '"');
+	for (const char *c = s; *c; c++)
+	{
+		if (*c == '"' || *c == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *c);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+/* Read a bare or quoted token at *p; advances *p */
+static char *
+UpsellReadToken(const char **p, const char *input)
+{
+	const char *s = *p;
+	StringInfoData tok;
+
+	initStringInfo(&tok);
+	if (*s == '"')
+	{
+		for (s++; *s != '"'; s++)
+		{
+			if (*s == '\0')
+				UpsellSyntaxError(input, "A quoted key is not closed.");
+			if (*s == '\\')
+			{
+				s++;
+				if (*s == '\0')
+					UpsellSyntaxError(input, "A quoted key is not closed.");
+			}
+			appendStringInfoChar(&tok, *s);
+		}
+		s++;
+	}
+	else
+	{
+		for (; *s && !isspace((unsigned char) *s) && *s != ';' && *s != '"' && *s != '\\'; s++)
+			appendStringInfoChar(&tok, *s);
+		if (tok.len == 0)
+			UpsellSyntaxError(input, "A key or type name is missing.");
+	}
+	*p = s;
+	return tok.data;
+}
+
+static void
+UpsellSkipSpace(const char **p)
+{
+	while (isspace((unsigned char) **p))
+		(*p)++;
+}
+
+/* Append a time as ISO 8601 UTC: a date at midnight, else date and time */
+static void
+UpsellAppendTime(StringInfo buf, TimestampTz t)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (TIMESTAMP_IS_NOBEGIN(t))
+	{
+		appendStringInfoString(buf, "-infinity");
+		return;
+	}
+	if (TIMESTAMP_IS_NOEND(t))
+	{
+		appendStringInfoString(buf, "infinity");
+		return;
+	}
+	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	/* astronomical year numbering: 0 is 1 BC, as ISO 8601 has it */
+	if (tm.tm_year < 0)
+		appendStringInfo(buf, "-%04d-%02d-%02d", -tm.tm_year, tm.tm_mon, tm.tm_mday);
+	else
+		appendStringInfo(buf, "%04d-%02d-%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
+	if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0)
+		return;
+	appendStringInfo(buf, "T%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		char		frac[8];
+		int			len;
+
+		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
+		for (len = 6; frac[len - 1] == '0'; len--)
+			;
+		appendStringInfo(buf, ".%.*s", len, frac);
+	}
+	appendStringInfoChar(buf, 'Z');
+}
+
+/* Read exactly ndigits digits (or at least, with atleast) at *p */
+static int
+UpsellReadDigits(const char **p, int ndigits, bool atleast, const char *input)
+{
+	int			v = 0;
+	int			n = 0;
+
+	while (isdigit((unsigned char) **p) && (atleast || n < ndigits))
+	{
+		if (v > 100000000)
+			UpsellSyntaxError(input, "A time has a year out of range.");
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	if (n < ndigits)
+		UpsellSyntaxError(input, "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.");
+	return v;
+}
+
+static void
+UpsellExpectChar(const char **p, char c, const char *input, const char *detail)
+{
+	if (**p != c)
+		UpsellSyntaxError(input, detail);
+	(*p)++;
+}
+
+/* Parse a time written by UpsellAppendTime */
+static TimestampTz
+UpsellReadTime(const char **p, const char *input)
+{
+	static const char *form = "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.";
+	struct pg_tm tm;
+	fsec_t		fsec = 0;
+	bool		bc = false;
+	TimestampTz result;
+
+	if (strncmp(*p, "-infinity", 9) == 0)
+	{
+		*p += 9;
+		TIMESTAMP_NOBEGIN(result);
+		return result;
+	}
+	if (strncmp(*p, "infinity", 8) == 0)
+	{
+		*p += 8;
+		TIMESTAMP_NOEND(result);
+		return result;
+	}
+	memset(&tm, 0, sizeof(tm));
+	if (**p == '-')
+	{
+		bc = true;
+		(*p)++;
+	}
+	tm.tm_year = UpsellReadDigits(p, 4, true, input);
+	if (bc)
+		tm.tm_year = -tm.tm_year;
+	UpsellExpectChar(p, '-', input, form);
+	tm.tm_mon = UpsellReadDigits(p, 2, false, input);
+	UpsellExpectChar(p, '-', input, form);
+	tm.tm_mday = UpsellReadDigits(p, 2, false, input);
+	if (**p == 'T')
+	{
+		(*p)++;
+		tm.tm_hour = UpsellReadDigits(p, 2, false, input);
+		UpsellExpectChar(p, ':', input, form);
+		tm.tm_min = UpsellReadDigits(p, 2, false, input);
+		UpsellExpectChar(p, ':', input, form);
+		tm.tm_sec = UpsellReadDigits(p, 2, false, input);
+		if (**p == '.')
+		{
+			int			scale = 100000;
+
+			(*p)++;
+			if (!isdigit((unsigned char) **p))
+				UpsellSyntaxError(input, form);
+			for (; isdigit((unsigned char) **p); (*p)++, scale /= 10)
+			{
+				if (scale == 0)
+					UpsellSyntaxError(input, "A time has more than 6 fractional digits.");
+				fsec += (**p - '0') * scale;
+			}
+		}
+		UpsellExpectChar(p, 'Z', input, form);
+	}
+	if (tm.tm_mon < 1 || tm.tm_mon > MONTHS_PER_YEAR ||
+		tm.tm_mday < 1 ||
+		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		UpsellSyntaxError(input, "A time has a field out of range.");
+	if (tm2timestamp(&tm, fsec, NULL, &result) != 0 || !IS_VALID_TIMESTAMP(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
+	return result;
+}
+
+/* Parse a non-negative decimal amount ("123" or "123.45") at *p */
+static Numeric
+UpsellReadAmount(const char **p, const char *input)
+{
+	const char *s = *p;
+	char	   *token;
+
+	if (!isdigit((unsigned char) *s))
+		UpsellSyntaxError(input, "An amount is not a non-negative decimal number such as 1200 or 1500.50.");
+	while (isdigit((unsigned char) *s))
+		s++;
+	/* "100..2024-06-01": the dot belongs to the range, not to the amount */
+	if (*s == '.' && isdigit((unsigned char) s[1]))
+	{
+		s++;
+		while (isdigit((unsigned char) *s))
+			s++;
+	}
+	token = pnstrdup(*p, s - *p);
+	*p = s;
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+}
+
+/* Read "time=amount" */
+static void
+UpsellReadSnapshot(const char **p, const char *input, TimestampTz *at, Numeric *value)
+{
+	*at = UpsellReadTime(p, input);
+	UpsellExpectChar(p, '=', input, "A snapshot is not in the form time=amount.");
+	*value = UpsellReadAmount(p, input);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_in);
+Datum
+upsell_summary_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	Oid			keytype = InvalidOid;
+	UpsellState *state;
+	FmgrInfo	keyin;
+	Oid			keyioparam = InvalidOid;
+	UpsellFlat *flat;
+
+	UpsellSkipSpace(&p);
+	if (strncmp(p, UPSELL_TEXT_VERSION, strlen(UPSELL_TEXT_VERSION)) != 0 ||
+		!isspace((unsigned char) p[strlen(UPSELL_TEXT_VERSION)]))
+		UpsellSyntaxError(input, "The text does not start with the format version \"v1\".");
+	p += strlen(UPSELL_TEXT_VERSION);
+	UpsellSkipSpace(&p);
+	if (strncmp(p, "series", 6) == 0 && (p[6] == ';' || p[6] == '\0' || isspace((unsigned char) p[6])))
+		p += 6;
+	else if (strncmp(p, "key", 3) == 0 && isspace((unsigned char) p[3]))
+	{
+		char	   *typname;
+		Oid			infunc;
+
+		p += 3;
+		UpsellSkipSpace(&p);
+		typname = UpsellReadToken(&p, input);
+		keytype = DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum(typname)));
+		getTypeInputInfo(keytype, &infunc, &keyioparam);
+		fmgr_info(infunc, &keyin);
+	}
+	else
+		UpsellSyntaxError(input, "The version is not followed by \"key <type>\" or \"series\".");
+
+	state = UpsellNew(keytype, CurrentMemoryContext, 8);
+	UpsellSkipSpace(&p);
+	while (*p == ';')
+	{
+		UpsellAccountData a;
+
+		CHECK_FOR_INTERRUPTS();
+		p++;
+		UpsellSkipSpace(&p);
+		a.key = (Datum) 0;
+		if (OidIsValid(keytype))
+		{
+			char	   *k = UpsellReadToken(&p, input);
+
+			a.key = InputFunctionCall(&keyin, k, keyioparam, -1);
+			if (!isspace((unsigned char) *p))
+				UpsellSyntaxError(input, "A key is not followed by a blank.");
+			UpsellSkipSpace(&p);
+		}
+		UpsellReadSnapshot(&p, input, &a.start_at, &a.start_value);
+		if (p[0] == '.' && p[1] == '.')
+		{
+			p += 2;
+			UpsellReadSnapshot(&p, input, &a.end_at, &a.end_value);
+			if (a.end_at <= a.start_at)
+				UpsellSyntaxError(input, "An account's last snapshot is not later than its first.");
+		}
+		else
+		{
+			a.end_at = a.start_at;
+			a.end_value = a.start_value;
+		}
+		UpsellMergeAccount(state, &a, true);
+		if (!OidIsValid(keytype) && state->accounts->members > 1)
+			UpsellSyntaxError(input, "A series has more than one account.");
+		UpsellSkipSpace(&p);
+	}
+	if (*p != '\0')
+		UpsellSyntaxError(input, "Unexpected text after the last account.");
+	flat = UpsellBuildFlat(state, CurrentMemoryContext);
+	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_POINTER(flat);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_out);
+Datum
+upsell_summary_out(PG_FUNCTION_ARGS)
+{
+	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	UpsellKeyType kt;
+	FmgrInfo	keyout;
+	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, UPSELL_TEXT_VERSION " ");
+	memset(&kt, 0, sizeof(kt));
+	kt.type = flat->keytype;
+	if (OidIsValid(kt.type))
+	{
+		Oid			outfunc;
+		bool		isvarlena;
+
+		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
+		getTypeOutputInfo(kt.type, &outfunc, &isvarlena);
+		fmgr_info(outfunc, &keyout);
+		appendStringInfoString(&buf, "key ");
+		UpsellAppendToken(&buf, UpsellKeyTypeName(kt.type));
+	}
+	else
+		appendStringInfoString(&buf, "series");
+
+	for (int32 i = 0; i < flat->naccounts; i++)
+	{
+		UpsellAccountData a;
+
+		CHECK_FOR_INTERRUPTS();
+		p = UpsellReadAccount(&kt, p, &a);
+		appendStringInfoString(&buf, "; ");
+		if (OidIsValid(kt.type))
+		{
+			UpsellAppendToken(&buf, OutputFunctionCall(&keyout, a.key));
+			appendStringInfoChar(&buf, ' ');
+		}
+		UpsellAppendTime(&buf, a.start_at);
+		appendStringInfoChar(&buf, '=');
+		appendStringInfoString(&buf, UpsellNumericOut(a.start_value));
+		if (a.end_at != a.start_at)
+		{
+			appendStringInfoString(&buf, "..");
+			UpsellAppendTime(&buf, a.end_at);
+			appendStringInfoChar(&buf, '=');
+			appendStringInfoString(&buf, UpsellNumericOut(a.end_value));
+		}
+	}
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* ---------------------------------------------------------------------
+ * Binary I/O
+ *
+ *	 byte    format version (1)
+ *	 byte    0 = series, 1 = keyed
+ *	 [int32 length + key type name as text]	(keyed)
+ *	 int32   number of accounts
+ *	 per account:
+ *	   [int32 length + key in its type's binary form]	(keyed)
+ *	   byte  0 = one snapshot, 1 = first and last
+ *	   int64 first time; int32 length + numeric binary form
+ *	   [int64 last time; int32 length + numeric binary form]
+ * ---------------------------------------------------------------------
+ */
+
+/* Smallest possible encoding of one account, to bound counts */
+#define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 4 + 8)
+
+static void pg_attribute_noreturn()
+UpsellBinaryError(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary data for type %s", "upsell_summary"),
+			 errdetail("%s", detail)));
+}
+
+/* Read an int32 length and check that many bytes remain */
+static int32
+UpsellRecvLength(StringInfo buf, int32 min, const char *what)
+{
+	int32		len = pq_getmsgint(buf, 4);
+
+	if (len < min || len > buf->len - buf->cursor)
+		UpsellBinaryError(psprintf("The length of %s is %d, outside 0..%d bytes.",
+								   what, len, buf->len - buf->cursor));
+	return len;
+}
+
+/* A length-prefixed sub-message as its own StringInfo */
+static void
+UpsellRecvSub(StringInfo buf, StringInfo sub, int32 len)
+{
+	initStringInfo(sub);
+	appendBinaryStringInfo(sub, pq_getmsgbytes(buf, len), len);
+}
+
+static TimestampTz
+UpsellRecvTime(StringInfo buf)
+{
+	TimestampTz t = pq_getmsgint64(buf);
+
+	if (!TIMESTAMP_NOT_FINITE(t) && !IS_VALID_TIMESTAMP(t))
+		UpsellBinaryError("A time is out of range.");
+	return t;
+}
+
+static Numeric
+UpsellRecvAmount(StringInfo buf)
+{
+	int32		len = UpsellRecvLength(buf, 8, "an amount");
+	StringInfoData sub;
+	Numeric		n;
+
+	UpsellRecvSub(buf, &sub, len);
+	n = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&sub),
+											ObjectIdGetDatum(InvalidOid),
+											Int32GetDatum(-1)));
+	if (sub.cursor != sub.len)
+		UpsellBinaryError("An amount has trailing bytes.");
+	if (numeric_is_nan(n) || numeric_is_inf(n) || SpNumericSign(n) < 0)
+		UpsellBinaryError("Amounts must be finite and not negative.");
+	return n;
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_recv);
+Datum
+upsell_summary_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			kind;
+	Oid			keytype = InvalidOid;
+	FmgrInfo	keyrecv;
+	Oid			keyioparam = InvalidOid;
+	int32		n;
+	UpsellState *state;
+	UpsellFlat *flat;
+
+	if (version != UPSELL_BINARY_VERSION)
+		UpsellBinaryError(psprintf("Unknown format version %d.", version));
+	kind = pq_getmsgbyte(buf);
+	if (kind == 1)
+	{
+		int32		len = UpsellRecvLength(buf, 1, "the key type name");
+		int			nbytes;
+		char	   *typname = pq_getmsgtext(buf, len, &nbytes);
+		Oid			recvfunc;
+
+		if ((int) strlen(typname) != nbytes)
+			UpsellBinaryError("The key type name contains a zero byte.");
+		keytype = DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum(typname)));
+		getTypeBinaryInputInfo(keytype, &recvfunc, &keyioparam);
+		fmgr_info(recvfunc, &keyrecv);
+	}
+	else if (kind != 0)
+		UpsellBinaryError(psprintf("Unknown summary kind %d.", kind));
+
+	n = pq_getmsgint(buf, 4);
+	if (n < 0 || n > (buf->len - buf->cursor) / UPSELL_MIN_ACCOUNT_BYTES)
+		UpsellBinaryError(psprintf("The number of accounts, %d, does not fit in the data.", n));
+	if (kind == 0 && n > 1)
+		UpsellBinaryError("A series has more than one account.");
+
+	state = UpsellNew(keytype, CurrentMemoryContext, n);
+	for (int32 i = 0; i < n; i++)
+	{
+		UpsellAccountData a;
+		int			flags;
+
+		CHECK_FOR_INTERRUPTS();
+		a.key = (Datum) 0;
+		if (OidIsValid(keytype))
+		{
+			int32		len = UpsellRecvLength(buf, 0, "a key");
+			StringInfoData sub;
+
+			UpsellRecvSub(buf, &sub, len);
+			a.key = ReceiveFunctionCall(&keyrecv, &sub, keyioparam, -1);
+			if (sub.cursor != sub.len)
+				UpsellBinaryError("A key has trailing bytes.");
+		}
+		flags = pq_getmsgbyte(buf);
+		if (flags != 0 && flags != 1)
+			UpsellBinaryError(psprintf("Unknown account flags %d.", flags));
+		a.start_at = UpsellRecvTime(buf);
+		a.start_value = UpsellRecvAmount(buf);
+		if (flags == 1)
+		{
+			a.end_at = UpsellRecvTime(buf);
+			a.end_value = UpsellRecvAmount(buf);
+			if (a.end_at <= a.start_at)
+				UpsellBinaryError("An account's last snapshot is not later than its first.");
+		}
+		else
+		{
+			a.end_at = a.start_at;
+			a.end_value = a.start_value;
+		}
+		UpsellMergeAccount(state, &a, true);
+	}
+	pq_getmsgend(buf);
+	flat = UpsellBuildFlat(state, CurrentMemoryContext);
+	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_POINTER(flat);
+}
+
+static void
+UpsellSendAmount(StringInfo buf, Numeric n)
+{
+	bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send, NumericGetDatum(n)));
+
+	pq_sendint32(buf, VARSIZE_ANY_EXHDR(b));
+	pq_sendbytes(buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_send);
+Datum
+upsell_summary_send(PG_FUNCTION_ARGS)
+{
+	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+	UpsellKeyType kt;
+	FmgrInfo	keysend;
+	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, UPSELL_BINARY_VERSION);
+	memset(&kt, 0, sizeof(kt));
+	kt.type = flat->keytype;
+	if (OidIsValid(kt.type))
+	{
+		char	   *typname = UpsellKeyTypeName(kt.type);
+		Oid			sendfunc;
+		bool		isvarlena;
+
+		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
+		getTypeBinaryOutputInfo(kt.type, &sendfunc, &isvarlena);
+		fmgr_info(sendfunc, &keysend);
+		pq_sendbyte(&buf, 1);
+		/* pq_sendcountedtext's length would not include a conversion's growth */
+		{
+			StringInfoData name;
+
+			initStringInfo(&name);
+			pq_sendtext(&name, typname, strlen(typname));
+			pq_sendint32(&buf, name.len);
+			pq_sendbytes(&buf, name.data, name.len);
+		}
+	}
+	else
+		pq_sendbyte(&buf, 0);
+	pq_sendint32(&buf, flat->naccounts);
+	for (int32 i = 0; i < flat->naccounts; i++)
+	{
+		UpsellAccountData a;
+
+		CHECK_FOR_INTERRUPTS();
+		p = UpsellReadAccount(&kt, p, &a);
+		if (OidIsValid(kt.type))
+		{
+			bytea	   *b = SendFunctionCall(&keysend, a.key);
+
+			pq_sendint32(&buf, VARSIZE(b) - VARHDRSZ);
+			pq_sendbytes(&buf, VARDATA(b), VARSIZE(b) - VARHDRSZ);
+		}
+		pq_sendbyte(&buf, a.end_at != a.start_at ? 1 : 0);
+		pq_sendint64(&buf, a.start_at);
+		UpsellSendAmount(&buf, a.start_value);
+		if (a.end_at != a.start_at)
+		{
+			pq_sendint64(&buf, a.end_at);
+			UpsellSendAmount(&buf, a.end_value);
+		}
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------------
+ * Transition and combine functions
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The transition state, ready to be changed in place: the executor's own
+ * read-write expanded object, or a new one expanded from a flat state (which
+ * the executor then frees), or a new empty one for keytype.
+ */
+static UpsellState *
+UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext aggcxt)
+{
+	Datum		d;
+	UpsellState *state;
+
+	if (PG_ARGISNULL(0))
+		return UpsellNew(keytype, aggcxt, 8);
+	d = PG_GETARG_DATUM(0);
+	state = UpsellDatumGetExpanded(d);
+	if (state != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		MemoryContextGetParent(state->hdr.eoh_context) == aggcxt)
+		return state;
+	return UpsellExpandDatum(d, aggcxt);
+}
+
+static MemoryContext
+UpsellAggContext(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	return aggcxt;
+}
+
+/* Reject a value that is not a finite, non-negative amount */
+static void
+UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
+{
+	const char *what;
+
+	if (numeric_is_nan(value) || numeric_is_inf(value))
+		what = "account value must be a finite number";
+	else if (SpNumericSign(value) < 0)
+		what = "account value must not be negative";
+	else
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", what),
+			 OidIsValid(keytype) ?
+			 errdetail("Account %s has value %s at %s.", UpsellKeyOut(keytype, key),
+					   UpsellNumericOut(value),
+					   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at)))) :
+			 errdetail("The series has value %s at %s.", UpsellNumericOut(value),
+					   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at)))),
+			 errhint("An account's value is what it is worth at that time: record credits as a lower value, never below zero.")));
+}
+
+/* Add one snapshot row (key, value, at) to the state */
+static Datum
+UpsellAddRow(FunctionCallInfo fcinfo, Oid keytype, Datum key, int valarg)
+{
+	MemoryContext aggcxt = UpsellAggContext(fcinfo, "upsell_summary_trans");
+	UpsellState *state;
+	UpsellAccountData a;
+
+	if (PG_ARGISNULL(valarg) || PG_ARGISNULL(valarg + 1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	a.key = key;
+	a.start_value = a.end_value = PG_GETARG_NUMERIC(valarg);
+	a.start_at = a.end_at = PG_GETARG_TIMESTAMPTZ(valarg + 1);
+	UpsellCheckValue(a.start_value, keytype, key, a.start_at);
+
+	state = UpsellStateForUpdate(fcinfo, keytype, aggcxt);
+	UpsellCheckSameKeyType(state->key.type, keytype);
+	UpsellMergeAccount(state, &a, false);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
+/* The key type of a call site, looked up once */
+typedef struct UpsellKeyCall
+{
+	Oid			type;
+	int16		typlen;
+} UpsellKeyCall;
+
+/* upsell_rate(account, value, at): one snapshot of one account */
+PG_FUNCTION_INFO_V1(upsell_summary_trans);
+Datum
+upsell_summary_trans(PG_FUNCTION_ARGS)
+{
+	UpsellKeyCall *kc = fcinfo->flinfo->fn_extra;
+	Datum		key;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (kc == NULL)
+	{
+		kc = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UpsellKeyCall));
+		kc->type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		if (!OidIsValid(kc->type))
+			elog(ERROR, "could not determine the account key type");
+		kc->typlen = get_typlen(kc->type);
+		fcinfo->flinfo->fn_extra = kc;
+	}
+	key = PG_GETARG_DATUM(1);
+	/* keep no toast pointers or compressed keys in the state */
+	if (kc->typlen == -1)
+		key = PointerGetDatum(PG_DETOAST_DATUM_PACKED(key));
+	return UpsellAddRow(fcinfo, kc->type, key, 2);
+}
+
+/* upsell_rate(value, at): one snapshot of the single series */
+PG_FUNCTION_INFO_V1(upsell_summary_series_trans);
+Datum
+upsell_summary_series_trans(PG_FUNCTION_ARGS)
+{
+	return UpsellAddRow(fcinfo, InvalidOid, (Datum) 0, 1);
+}
+
+/* Combine function of every upsell aggregate, and rollup()'s transition */
+PG_FUNCTION_INFO_V1(upsell_summary_combine);
+Datum
+upsell_summary_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	UpsellState *state;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	{
+		/* called directly: leave both arguments alone, return a flat state */
+		UpsellFlat *flat;
+
+		if (PG_ARGISNULL(0))
+			PG_RETURN_POINTER(UpsellDatumGetFlat(PG_GETARG_DATUM(1)));
+		state = UpsellExpandDatum(PG_GETARG_DATUM(0), CurrentMemoryContext);
+		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
+		flat = UpsellBuildFlat(state, CurrentMemoryContext);
+		DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+		PG_RETURN_POINTER(flat);
+	}
+	if (PG_ARGISNULL(0))
+		state = UpsellExpandDatum(PG_GETARG_DATUM(1), aggcxt);
+	else
+	{
+		state = UpsellStateForUpdate(fcinfo, InvalidOid, aggcxt);
+		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
+	}
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
+/* ---------------------------------------------------------------------
+ * Final functions and accessors
+ * ---------------------------------------------------------------------
+ */
+
+/* Final function of upsell_rate_agg and rollup: the state as a flat copy */
+PG_FUNCTION_INFO_V1(upsell_summary_final);
+Datum
+upsell_summary_final(PG_FUNCTION_ARGS)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	UpsellState *state = UpsellDatumGetExpanded(d);
+
+	if (state != NULL)
+		PG_RETURN_POINTER(UpsellBuildFlat(state, CurrentMemoryContext));
+	PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(d));
+}
+
+/* (current - starting) / starting; NULL when the starting total is zero */
+PG_FUNCTION_INFO_V1(upsell_summary_rate);
+Datum
+upsell_summary_rate(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotals(PG_GETARG_DATUM(0), &t);
+	if (SpNumericSign(t.starting) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SpNumericRatio(SpNumericSub(t.current, t.starting), t.starting));
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_starting_value);
+Datum
+upsell_summary_starting_value(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotals(PG_GETARG_DATUM(0), &t);
+	PG_RETURN_NUMERIC(t.starting);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_current_value);
+Datum
+upsell_summary_current_value(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotals(PG_GETARG_DATUM(0), &t);
+	PG_RETURN_NUMERIC(t.current);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_account_count);
+Datum
+upsell_summary_account_count(PG_FUNCTION_ARGS)
+{
+	Datum		d = PG_GETARG_DATUM(0);
+	UpsellState *state = UpsellDatumGetExpanded(d);
+
+	if (state != NULL)
+		PG_RETURN_INT64(state->accounts->members);
+	PG_RETURN_INT64(UpsellDatumGetFlat(d)->naccounts);
+}
