@@ -287,11 +287,11 @@ UpsellInvalidateFlat(UpsellState *state)
 
 /*
  * Merge one account's (start, end) into the state: the earlier start and the
- * later end win, equal times add up.  With reject_duplicate (text and binary
- * input), an account already present is an error instead.
+ * later end win, equal times add up.  With a duplicate_errcode (text and
+ * binary input), an account already present is that error instead.
  */
 static void
-UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, bool reject_duplicate)
+UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errcode)
 {
 	UpsellEntry *e;
 	bool		found;
@@ -314,9 +314,9 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, bool reject_duplica
 		e->end_value = UpsellCopyNumeric(state, a->end_value);
 		return;
 	}
-	if (reject_duplicate)
+	if (duplicate_errcode != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(duplicate_errcode),
 				 errmsg("duplicate account in upsell_summary"),
 				 errdetail("Account %s appears more than once.",
 						   OidIsValid(state->key.type) ?
@@ -566,7 +566,7 @@ UpsellMergeDatum(UpsellState *state, Datum d)
 			e->start_value, e->end_value};
 
 			CHECK_FOR_INTERRUPTS();
-			UpsellMergeAccount(state, &a, false);
+			UpsellMergeAccount(state, &a, 0);
 		}
 	}
 	else
@@ -581,7 +581,7 @@ UpsellMergeDatum(UpsellState *state, Datum d)
 
 			CHECK_FOR_INTERRUPTS();
 			p = UpsellReadAccount(&state->key, p, &a);
-			UpsellMergeAccount(state, &a, false);
+			UpsellMergeAccount(state, &a, 0);
 		}
 	}
 }
@@ -1009,7 +1009,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 			a.end_at = a.start_at;
 			a.end_value = a.start_value;
 		}
-		UpsellMergeAccount(state, &a, true);
+		UpsellMergeAccount(state, &a, ERRCODE_INVALID_TEXT_REPRESENTATION);
 		if (!OidIsValid(keytype) && state->accounts->members > 1)
 			UpsellSyntaxError(input, "A series has more than one account.");
 		UpsellSkipSpace(&p);
@@ -1224,7 +1224,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 			a.end_at = a.start_at;
 			a.end_value = a.start_value;
 		}
-		UpsellMergeAccount(state, &a, true);
+		UpsellMergeAccount(state, &a, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	}
 	pq_getmsgend(buf);
 	flat = UpsellBuildFlat(state, CurrentMemoryContext);
@@ -1335,7 +1335,10 @@ UpsellAggContext(FunctionCallInfo fcinfo, const char *fname)
 	MemoryContext aggcxt;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "%s called in non-aggregate context", fname);
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as an aggregate transition function", fname),
+				 errhint("Use upsell_rate_agg(account, value, at) to build a summary.")));
 	return aggcxt;
 }
 
@@ -1384,7 +1387,7 @@ UpsellAddRow(FunctionCallInfo fcinfo, Oid keytype, Datum key, int valarg)
 
 	state = UpsellStateForUpdate(fcinfo, keytype, aggcxt);
 	UpsellCheckSameKeyType(state->key.type, keytype);
-	UpsellMergeAccount(state, &a, false);
+	UpsellMergeAccount(state, &a, 0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
 }
 

@@ -1,0 +1,158 @@
+-- upsell_summary: text and binary I/O, canonical form, and every input error
+-- path with its SQLSTATE.
+\set VERBOSITY sqlstate
+\set ECHO all
+
+-- text round trips: the output is canonical (accounts sorted by key, scale
+-- trimmed, midnight UTC times as dates) and reads back to itself
+SELECT s::upsell_summary AS canonical, s::upsell_summary::text::upsell_summary::text = s::upsell_summary::text AS round_trip
+FROM (VALUES ('v1 key bigint; 42 2024-03-01=80; 17 2024-01-01=1200.00..2024-12-01=1500.50'),
+             ('v1 key bigint'),
+             ('v1 series'),
+             ('  v1   series ;2024-01-01=100..2024-06-01T12:30:00Z=120  '),
+             ('v1 key text; "" 2024-01-01=1; "a b" 2024-01-01=2; "q\"uote\\" 2024-01-01=3; "x;y" 2024-01-01=4; é 2024-01-01=5'),
+             ('v1 key uuid; a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 2024-01-01=5..2024-02-01=0'),
+             ('v1 key "character varying"; b 2024-01-01=1; a 2024-01-01=2'),
+             ('v1 key integer; 3 -infinity=1..infinity=2'),
+             ('v1 series; -0044-03-15T12:00:00.000001Z=7..0001-01-01=8'),
+             ('v1 key date; 2024-01-31 2024-01-01T23:59:59.5Z=0.000100')) v(s);
+-- times are UTC whatever the session time zone
+SET TimeZone = 'Asia/Kolkata';
+SELECT 'v1 series; 2024-01-01T10:00:00Z=1'::upsell_summary::text AS utc_text,
+       upsell_rate_agg(1, '2024-01-01 15:30+05:30'::timestamptz) AS from_local;
+RESET TimeZone;
+
+-- bad text input: 22P02, unknown type 42704, key type without operators 42883,
+-- time out of range 22008
+SELECT ''::upsell_summary;
+SELECT 'v2 key bigint'::upsell_summary;
+SELECT 'v1'::upsell_summary;
+SELECT 'v1 keys bigint'::upsell_summary;
+SELECT 'v1 key nosuchtype'::upsell_summary;
+SELECT 'v1 key point'::upsell_summary;
+SELECT 'v1 key bigint; x 2024-01-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01='::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-1-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-13-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2023-02-29=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01T24:00:00Z=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01T10:00:00=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01T10:00:00.1234567Z=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 294277-01-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=-1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=1e5'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=NaN'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=1..2024-01-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-02-01=1..2024-01-01=2'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=1; 1 2024-02-01=1'::upsell_summary;
+SELECT 'v1 key text; "a" 2024-01-01=1; a 2024-02-01=1'::upsell_summary;
+SELECT 'v1 series; 2024-01-01=1; 2024-02-01=2'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=1 junk'::upsell_summary;
+SELECT 'v1 key bigint; 12024-01-01=1'::upsell_summary;
+SELECT 'v1 key text; "open 2024-01-01=1'::upsell_summary;
+SELECT 'v1 key bigint; 1 2024-01-01=1;'::upsell_summary;
+\set VERBOSITY default
+SELECT 'v1 key bigint; 1 2024-01-01=1; 1 2024-02-01=1'::upsell_summary;
+\set VERBOSITY sqlstate
+
+-- binary round trips through send/receive (binary COPY)
+SELECT s, test.binary_round_trip(s) = s::text AS binary_round_trip
+FROM (VALUES ('v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80'::upsell_summary),
+             ('v1 key bigint'), ('v1 series'), ('v1 series; 2024-01-01=0.001..2025-01-01=3'),
+             ('v1 key text; "" 2024-01-01=1; "a b" 2024-01-01T08:00:00.25Z=2..infinity=9'),
+             ('v1 key uuid; a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 2024-01-01=5'),
+             ('v1 key "character varying"; "x y" 2024-01-01=1')) v(s);
+SELECT upsell_summary_send('v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5') AS wire;
+
+-- hand-built binary payloads: an account is [key] flags time amount [time amount]
+CREATE FUNCTION pg_temp.us(t timestamptz) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int8send(((extract(epoch FROM t) - 946684800) * 1000000)::bigint) $$;
+CREATE FUNCTION pg_temp.amt(v numeric) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int4send(length(numeric_send(v))) || numeric_send(v) $$;
+CREATE FUNCTION pg_temp.key8(k bigint) RETURNS bytea LANGUAGE sql AS
+$$ SELECT int4send(8) || int8send(k) $$;
+CREATE FUNCTION pg_temp.keyed(n int) RETURNS bytea LANGUAGE sql AS
+$$ SELECT '\x0101'::bytea || int4send(6) || convert_to('bigint', 'UTF8') || int4send(n) $$;
+
+-- valid payloads, in any key order: the result is sorted
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2)
+         || pg_temp.key8(9) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
+         || pg_temp.key8(3) || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(1.50)
+                            || pg_temp.us('2024-02-01+00') || pg_temp.amt(2)) AS keyed,
+       test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)) AS series,
+       test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(15) || convert_to('pg_catalog.uuid', 'UTF8') || int4send(0)) AS empty;
+
+-- malformed binary input: 22P03 (or 08P01 for a short message), never a crash
+SELECT test.binary_receive('upsell_summary', '\x');
+SELECT test.binary_receive('upsell_summary', '\x0200'::bytea || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0107'::bytea || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(1000) || '\x6269'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(0) || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(-3) || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(3) || '\x610062'::bytea || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(7) || convert_to('nosuchT', 'UTF8') || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(5) || convert_to('point', 'UTF8') || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(8) || convert_to('internal', 'UTF8') || int4send(0));
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(-1));
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(1000000) || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2147483647));
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(2)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
+         || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x05'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(9) || int8send(1) || '\x00'::bytea
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(4) || int4send(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(-1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || int8send(9223372036854775806) || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(100000) || numeric_send(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(4) || '\x00010000'::bytea);
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(length(numeric_send(5)) + 1) || numeric_send(5) || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(-5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('NaN'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('Infinity'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x01'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5) || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x01'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5) || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2)
+         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
+         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5) || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1) || '\x00'::bytea || '\x0000'::bytea);
+-- random garbage after a valid header: only clean errors
+\set VERBOSITY default
+SELECT setseed(0.5);
+DO $$
+DECLARE
+	payload bytea;
+	accepted int := 0;
+	rejected int := 0;
+BEGIN
+	FOR i IN 1..200 LOOP
+		payload := '\x0101'::bytea || int4send(6) || convert_to('bigint', 'UTF8')
+			|| int4send((random() * 3)::int)
+			|| decode(md5(random()::text) || md5(random()::text), 'hex');
+		BEGIN
+			PERFORM test.binary_receive('upsell_summary', payload);
+			accepted := accepted + 1;
+		EXCEPTION WHEN invalid_binary_representation OR protocol_violation
+				OR invalid_text_representation OR datetime_field_overflow THEN
+			rejected := rejected + 1;
+		END;
+	END LOOP;
+	RAISE NOTICE 'garbage payloads: % accepted, % rejected cleanly', accepted, rejected;
+END $$;
