@@ -64,74 +64,113 @@ FROM (VALUES ('v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-
              ('v1 key uuid; a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11 2024-01-01=5'),
              ('v1 key "character varying"; "x y" 2024-01-01=1')) v(s);
 SELECT upsell_summary_send('v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5') AS wire;
+SELECT s, test.binary_round_trip(s) = s::text AS binary_round_trip
+FROM (VALUES ('v1 series; -infinity=1..infinity=2'::upsell_summary), ('v1 key integer; 1 -infinity=0'),
+             ('v1 series; -4713-11-24=1..294276-12-31T23:59:59.999999Z=2')) v(s);
 
--- hand-built binary payloads: an account is [key] flags time amount [time amount]
+-- hand-built binary payloads: an account is [key] flags time amount
+-- [delta amount]; lengths, counts and deltas are LEB128 varints
+CREATE FUNCTION pg_temp.varint(v numeric) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+	r bytea := '\x';
+	b int;
+BEGIN
+	LOOP
+		b := mod(v, 128)::int;
+		v := div(v, 128);
+		IF v = 0 THEN
+			RETURN r || set_byte('\x00'::bytea, 0, b);
+		END IF;
+		r := r || set_byte('\x00'::bytea, 0, b + 128);
+	END LOOP;
+END $$;
 CREATE FUNCTION pg_temp.us(t timestamptz) RETURNS bytea LANGUAGE sql AS
 $$ SELECT int8send(((extract(epoch FROM t) - 946684800) * 1000000)::bigint) $$;
-CREATE FUNCTION pg_temp.amt(v numeric) RETURNS bytea LANGUAGE sql AS
-$$ SELECT int4send(length(numeric_send(v))) || numeric_send(v) $$;
+CREATE FUNCTION pg_temp.amt(v text) RETURNS bytea LANGUAGE sql AS
+$$ SELECT pg_temp.varint(length(v)) || convert_to(v, 'UTF8') $$;
 CREATE FUNCTION pg_temp.key8(k bigint) RETURNS bytea LANGUAGE sql AS
-$$ SELECT int4send(8) || int8send(k) $$;
-CREATE FUNCTION pg_temp.keyed(n int) RETURNS bytea LANGUAGE sql AS
-$$ SELECT '\x0101'::bytea || int4send(6) || convert_to('bigint', 'UTF8') || int4send(n) $$;
+$$ SELECT '\x08'::bytea || int8send(k) $$;
+CREATE FUNCTION pg_temp.keyed(n numeric) RETURNS bytea LANGUAGE sql AS
+$$ SELECT '\x0101'::bytea || '\x06'::bytea || convert_to('bigint', 'UTF8') || pg_temp.varint(n) $$;
+CREATE FUNCTION pg_temp.month() RETURNS bytea LANGUAGE sql AS  -- 31 days in microseconds
+$$ SELECT pg_temp.varint(31 * 86400 * 1000000::numeric) $$;
 
 -- valid payloads, in any key order: the result is sorted
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2)
-         || pg_temp.key8(9) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
-         || pg_temp.key8(3) || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(1.50)
-                            || pg_temp.us('2024-02-01+00') || pg_temp.amt(2)) AS keyed,
-       test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)) AS series,
-       test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(15) || convert_to('pg_catalog.uuid', 'UTF8') || int4send(0)) AS empty;
+         || pg_temp.key8(9) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5')
+         || pg_temp.key8(3) || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('1.50')
+                            || pg_temp.month() || pg_temp.amt('2')) AS keyed,
+       test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('0005')) AS series,
+       test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(15) || convert_to('pg_catalog.uuid', 'UTF8') || '\x00'::bytea) AS empty;
+-- the widest time range: -infinity to infinity
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea
+         || int8send(-9223372036854775808) || pg_temp.amt('1') || pg_temp.varint(18446744073709551615) || pg_temp.amt('2')) AS widest;
+-- compact: about half the size of the text form for two-snapshot accounts
+SELECT length(upsell_summary_send(s)) AS binary_bytes, length(s::text) AS text_bytes
+FROM (SELECT upsell_rate_agg(a, 1000 + a, '2024-01-01'::timestamptz + make_interval(months => m)) AS s
+      FROM generate_series(1, 1000) a, generate_series(0, 11) m) x;
 
 -- malformed binary input: 22P03 (or 08P01 for a short message), never a crash
 SELECT test.binary_receive('upsell_summary', '\x');
-SELECT test.binary_receive('upsell_summary', '\x0200'::bytea || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0107'::bytea || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(1000) || '\x6269'::bytea);
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(0) || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(-3) || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(3) || '\x610062'::bytea || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(7) || convert_to('nosuchT', 'UTF8') || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(5) || convert_to('point', 'UTF8') || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || int4send(8) || convert_to('internal', 'UTF8') || int4send(0));
-SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(-1));
-SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(1000000) || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x020000');
+SELECT test.binary_receive('upsell_summary', '\x010700');
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(1000) || '\x6269'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x010100');
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || '\x03610062'::bytea || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(7) || convert_to('nosuchT', 'UTF8') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(5) || convert_to('point', 'UTF8') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(8) || convert_to('internal', 'UTF8') || '\x00'::bytea);
+-- counts and lengths: too large for the data, overflowing, overlong, truncated
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1000000) || '\x00'::bytea);
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2147483647));
-SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || int4send(2)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
-         || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\xffffffffffffffffff01'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\xffffffffffffffffffff01'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\x8000'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\x80'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(2)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5')
+         || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt('5'));
+-- accounts: bad flags, keys of the wrong length, times out of range
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x05'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
-SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(9) || int8send(1) || '\x00'::bytea
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
-SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(4) || int4send(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
-SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || int4send(-1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+         || '\x05'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || '\x09'::bytea || int8send(1) || '\x00'::bytea
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || '\x04'::bytea || int4send(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || '\x7f'::bytea || int8send(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || int8send(9223372036854775806) || pg_temp.amt(5));
+         || '\x00'::bytea || int8send(9223372036854775806) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(100000) || numeric_send(5));
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(0) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(4) || '\x00010000'::bytea);
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(9223372036854775807) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || int4send(length(numeric_send(5)) + 1) || numeric_send(5) || '\x00'::bytea);
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(18446744073709551615) || pg_temp.amt('5'));
+-- amounts: past the end, empty, negative, NaN, exponent, half-written decimals
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(-5));
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || '\x10'::bytea || convert_to('5', 'UTF8'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('-5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
          || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('NaN'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('Infinity'));
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('1e5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x01'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5) || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('1.'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x01'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5) || pg_temp.us('2024-01-01+00') || pg_temp.amt(5));
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('.5'));
+SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5 '));
+-- duplicates, trailing and missing bytes
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2)
-         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5)
-         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt(5));
+         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5')
+         || pg_temp.key8(1) || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt(5) || '\x00'::bytea);
+         || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || '\x00'::bytea);
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1) || '\x00'::bytea || '\x0000'::bytea);
 -- random garbage after a valid header: only clean errors
 \set VERBOSITY default
@@ -143,8 +182,8 @@ DECLARE
 	rejected int := 0;
 BEGIN
 	FOR i IN 1..200 LOOP
-		payload := '\x0101'::bytea || int4send(6) || convert_to('bigint', 'UTF8')
-			|| int4send((random() * 3)::int)
+		payload := '\x0101'::bytea || '\x06'::bytea || convert_to('bigint', 'UTF8')
+			|| set_byte('\x00'::bytea, 0, (random() * 3)::int)
 			|| decode(md5(random()::text) || md5(random()::text), 'hex');
 		BEGIN
 			PERFORM test.binary_receive('upsell_summary', payload);

@@ -268,9 +268,15 @@ UpsellAddTo(UpsellState *state, Numeric *slot, Numeric n)
 	*slot = sum;
 }
 
+/* *slot = n; a value no longer than the old one reuses its chunk */
 static void
 UpsellReplace(UpsellState *state, Numeric *slot, Numeric n)
 {
+	if (VARSIZE(n) <= VARSIZE(*slot))
+	{
+		memcpy(*slot, n, VARSIZE(n));
+		return;
+	}
 	pfree(*slot);
 	*slot = UpsellCopyNumeric(state, n);
 }
@@ -1076,22 +1082,25 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 }
 
 /* ---------------------------------------------------------------------
- * Binary I/O
+ * Binary I/O: compact, since summaries can hold millions of accounts.
+ * Lengths and counts are unsigned LEB128 varints ("varint" below).
  *
  *	 byte    format version (1)
  *	 byte    0 = series, 1 = keyed
- *	 [int32 length + key type name as text]	(keyed)
- *	 int32   number of accounts
+ *	 [varint length + key type name as text]	(keyed)
+ *	 varint  number of accounts
  *	 per account:
- *	   [int32 length + key in its type's binary form]	(keyed)
- *	   byte  0 = one snapshot, 1 = first and last
- *	   int64 first time; int32 length + numeric binary form
- *	   [int64 last time; int32 length + numeric binary form]
+ *	   [varint length + key in its type's binary form]	(keyed)
+ *	   byte   0 = one snapshot, 1 = first and last
+ *	   int64  first time; amount
+ *	   [varint microseconds from the first to the last time (> 0); amount]
+ *	 amount: varint length + the value in decimal ("1500.5"; no sign, no
+ *	 exponent), about half the size of numeric's binary form
  * ---------------------------------------------------------------------
  */
 
 /* Smallest possible encoding of one account, to bound counts */
-#define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 4 + 8)
+#define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 2)
 
 static void pg_attribute_noreturn()
 UpsellBinaryError(const char *detail)
@@ -1102,24 +1111,58 @@ UpsellBinaryError(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Read an int32 length and check that many bytes remain */
-static int32
-UpsellRecvLength(StringInfo buf, int32 min, const char *what)
+static void
+UpsellSendVarint(StringInfo buf, uint64 v)
 {
-	int32		len = pq_getmsgint(buf, 4);
+	do
+	{
+		uint8		b = v & 0x7F;
 
-	if (len < min || len > buf->len - buf->cursor)
-		UpsellBinaryError(psprintf("The length of %s is %d, outside 0..%d bytes.",
-								   what, len, buf->len - buf->cursor));
-	return len;
+		v >>= 7;
+		pq_sendbyte(buf, v ? (b | 0x80) : b);
+	} while (v);
 }
 
-/* A length-prefixed sub-message as its own StringInfo */
-static void
-UpsellRecvSub(StringInfo buf, StringInfo sub, int32 len)
+/* Read a varint, rejecting overlong or overflowing encodings */
+static uint64
+UpsellRecvVarint(StringInfo buf)
 {
-	initStringInfo(sub);
-	appendBinaryStringInfo(sub, pq_getmsgbytes(buf, len), len);
+	uint64		v = 0;
+
+	for (int shift = 0;; shift += 7)
+	{
+		uint8		b;
+
+		if (buf->cursor >= buf->len)
+			UpsellBinaryError("A length runs past the end of the data.");
+		b = (uint8) buf->data[buf->cursor++];
+		if (shift == 63 && (b & 0x7E) != 0)
+			UpsellBinaryError("A length is out of range.");
+		v |= (uint64) (b & 0x7F) << shift;
+		if (!(b & 0x80))
+		{
+			if (b == 0 && shift > 0)
+				UpsellBinaryError("A length is not in its shortest form.");
+			return v;
+		}
+		if (shift == 63)
+			UpsellBinaryError("A length is out of range.");
+	}
+}
+
+/* Read a length and check that many bytes remain */
+static int
+UpsellRecvLength(StringInfo buf, int min, const char *what)
+{
+	uint64		len = UpsellRecvVarint(buf);
+
+	if (len > (uint64) (buf->len - buf->cursor))
+		UpsellBinaryError(psprintf("The length of %s, " UINT64_FORMAT " bytes, runs past the end of the data.",
+								   what, len));
+	if (len < (uint64) min)
+		UpsellBinaryError(psprintf("The length of %s is " UINT64_FORMAT ", less than %d bytes.",
+								   what, len, min));
+	return (int) len;
 }
 
 static TimestampTz
@@ -1132,22 +1175,52 @@ UpsellRecvTime(StringInfo buf)
 	return t;
 }
 
+/* The last time, sent as a positive offset from the first */
+static TimestampTz
+UpsellRecvLaterTime(StringInfo buf, TimestampTz first)
+{
+	uint64		delta = UpsellRecvVarint(buf);
+	/* PG_INT64_MAX - first, which fits in uint64 (mod 2^64 arithmetic) */
+	uint64		room = (uint64) PG_INT64_MAX - (uint64) first;
+	TimestampTz t;
+
+	if (delta == 0)
+		UpsellBinaryError("An account's last snapshot is not later than its first.");
+	if (delta > room)
+		UpsellBinaryError("A time is out of range.");
+	t = (TimestampTz) ((uint64) first + delta);
+	if (!TIMESTAMP_NOT_FINITE(t) && !IS_VALID_TIMESTAMP(t))
+		UpsellBinaryError("A time is out of range.");
+	return t;
+}
+
+/* A non-negative decimal amount: digits, optionally "." and digits */
 static Numeric
 UpsellRecvAmount(StringInfo buf)
 {
-	int32		len = UpsellRecvLength(buf, 8, "an amount");
-	StringInfoData sub;
-	Numeric		n;
+	int			len = UpsellRecvLength(buf, 1, "an amount");
+	const char *s = pq_getmsgbytes(buf, len);
+	int			i = 0;
 
-	UpsellRecvSub(buf, &sub, len);
-	n = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&sub),
-											ObjectIdGetDatum(InvalidOid),
-											Int32GetDatum(-1)));
-	if (sub.cursor != sub.len)
-		UpsellBinaryError("An amount has trailing bytes.");
-	if (numeric_is_nan(n) || numeric_is_inf(n) || SpNumericSign(n) < 0)
-		UpsellBinaryError("Amounts must be finite and not negative.");
-	return n;
+	while (i < len && isdigit((unsigned char) s[i]))
+		i++;
+	if (i == 0)
+		UpsellBinaryError("An amount does not start with a digit.");
+	if (i < len && s[i] == '.')
+	{
+		int			frac = ++i;
+
+		while (i < len && isdigit((unsigned char) s[i]))
+			i++;
+		if (i == frac)
+			UpsellBinaryError("An amount has no digits after its decimal point.");
+	}
+	if (i != len)
+		UpsellBinaryError("Amounts must be non-negative decimal numbers such as 1500.5.");
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
+											   CStringGetDatum(pnstrdup(s, len)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
 }
 
 PG_FUNCTION_INFO_V1(upsell_summary_recv);
@@ -1160,7 +1233,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	Oid			keytype = InvalidOid;
 	FmgrInfo	keyrecv;
 	Oid			keyioparam = InvalidOid;
-	int32		n;
+	uint64		n;
 	UpsellState *state;
 	UpsellFlat *flat;
 
@@ -1169,7 +1242,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	kind = pq_getmsgbyte(buf);
 	if (kind == 1)
 	{
-		int32		len = UpsellRecvLength(buf, 1, "the key type name");
+		int			len = UpsellRecvLength(buf, 1, "the key type name");
 		int			nbytes;
 		char	   *typname = pq_getmsgtext(buf, len, &nbytes);
 		Oid			recvfunc;
@@ -1183,14 +1256,14 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	else if (kind != 0)
 		UpsellBinaryError(psprintf("Unknown summary kind %d.", kind));
 
-	n = pq_getmsgint(buf, 4);
-	if (n < 0 || n > (buf->len - buf->cursor) / UPSELL_MIN_ACCOUNT_BYTES)
-		UpsellBinaryError(psprintf("The number of accounts, %d, does not fit in the data.", n));
+	n = UpsellRecvVarint(buf);
+	if (n > (uint64) ((buf->len - buf->cursor) / UPSELL_MIN_ACCOUNT_BYTES))
+		UpsellBinaryError(psprintf("The number of accounts, " UINT64_FORMAT ", does not fit in the data.", n));
 	if (kind == 0 && n > 1)
 		UpsellBinaryError("A series has more than one account.");
 
-	state = UpsellNew(keytype, CurrentMemoryContext, n);
-	for (int32 i = 0; i < n; i++)
+	state = UpsellNew(keytype, CurrentMemoryContext, (uint32) n);
+	for (uint64 i = 0; i < n; i++)
 	{
 		UpsellAccountData a;
 		int			flags;
@@ -1199,10 +1272,12 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		a.key = (Datum) 0;
 		if (OidIsValid(keytype))
 		{
-			int32		len = UpsellRecvLength(buf, 0, "a key");
+			int			len = UpsellRecvLength(buf, 0, "a key");
 			StringInfoData sub;
 
-			UpsellRecvSub(buf, &sub, len);
+			/* a private copy: receive functions may expect a terminating zero */
+			initStringInfo(&sub);
+			appendBinaryStringInfo(&sub, pq_getmsgbytes(buf, len), len);
 			a.key = ReceiveFunctionCall(&keyrecv, &sub, keyioparam, -1);
 			if (sub.cursor != sub.len)
 				UpsellBinaryError("A key has trailing bytes.");
@@ -1214,10 +1289,8 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		a.start_value = UpsellRecvAmount(buf);
 		if (flags == 1)
 		{
-			a.end_at = UpsellRecvTime(buf);
+			a.end_at = UpsellRecvLaterTime(buf, a.start_at);
 			a.end_value = UpsellRecvAmount(buf);
-			if (a.end_at <= a.start_at)
-				UpsellBinaryError("An account's last snapshot is not later than its first.");
 		}
 		else
 		{
@@ -1235,10 +1308,11 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 static void
 UpsellSendAmount(StringInfo buf, Numeric n)
 {
-	bytea	   *b = DatumGetByteaPP(DirectFunctionCall1(numeric_send, NumericGetDatum(n)));
+	char	   *s = UpsellNumericOut(n);
+	size_t		len = strlen(s);
 
-	pq_sendint32(buf, VARSIZE_ANY_EXHDR(b));
-	pq_sendbytes(buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+	UpsellSendVarint(buf, len);
+	pq_sendbytes(buf, s, len);
 }
 
 PG_FUNCTION_INFO_V1(upsell_summary_send);
@@ -1260,24 +1334,21 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 		char	   *typname = UpsellKeyTypeName(kt.type);
 		Oid			sendfunc;
 		bool		isvarlena;
+		StringInfoData name;
 
 		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
 		getTypeBinaryOutputInfo(kt.type, &sendfunc, &isvarlena);
 		fmgr_info(sendfunc, &keysend);
 		pq_sendbyte(&buf, 1);
-		/* pq_sendcountedtext's length would not include a conversion's growth */
-		{
-			StringInfoData name;
-
-			initStringInfo(&name);
-			pq_sendtext(&name, typname, strlen(typname));
-			pq_sendint32(&buf, name.len);
-			pq_sendbytes(&buf, name.data, name.len);
-		}
+		/* the name in the client encoding, length measured after conversion */
+		initStringInfo(&name);
+		pq_sendtext(&name, typname, strlen(typname));
+		UpsellSendVarint(&buf, name.len);
+		pq_sendbytes(&buf, name.data, name.len);
 	}
 	else
 		pq_sendbyte(&buf, 0);
-	pq_sendint32(&buf, flat->naccounts);
+	UpsellSendVarint(&buf, flat->naccounts);
 	for (int32 i = 0; i < flat->naccounts; i++)
 	{
 		UpsellAccountData a;
@@ -1288,15 +1359,16 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 		{
 			bytea	   *b = SendFunctionCall(&keysend, a.key);
 
-			pq_sendint32(&buf, VARSIZE(b) - VARHDRSZ);
+			UpsellSendVarint(&buf, VARSIZE(b) - VARHDRSZ);
 			pq_sendbytes(&buf, VARDATA(b), VARSIZE(b) - VARHDRSZ);
+			pfree(b);
 		}
 		pq_sendbyte(&buf, a.end_at != a.start_at ? 1 : 0);
 		pq_sendint64(&buf, a.start_at);
 		UpsellSendAmount(&buf, a.start_value);
 		if (a.end_at != a.start_at)
 		{
-			pq_sendint64(&buf, a.end_at);
+			UpsellSendVarint(&buf, (uint64) a.end_at - (uint64) a.start_at);
 			UpsellSendAmount(&buf, a.end_value);
 		}
 	}
