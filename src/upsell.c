@@ -63,17 +63,34 @@ typedef struct UpsellKeyType
 	TypeCacheEntry *tce;		/* lives as long as the backend */
 } UpsellKeyType;
 
-/* One account in the hash table */
+/*
+ * An account's value in the hash table: most amounts fit in 16 bytes (up to
+ * 20 significant digits) and are kept inline, saving an allocation and its
+ * overhead per value; longer ones are allocated in the state's context.
+ */
+#define UPSELL_INLINE_BYTES		16
+
+typedef union UpsellValue
+{
+	Numeric		ptr;
+	int64		align;			/* buf must be aligned like a varlena */
+	char		buf[UPSELL_INLINE_BYTES];
+} UpsellValue;
+
+/* One account in the hash table (64 bytes) */
 typedef struct UpsellEntry
 {
 	Datum		key;
-	uint32		hash;
-	char		status;
 	TimestampTz start_at;
 	TimestampTz end_at;
-	Numeric		start_value;
-	Numeric		end_value;
+	UpsellValue value[2];		/* UPSELL_START, UPSELL_END */
+	uint32		hash;
+	char		status;
+	uint8		inline_mask;	/* bit i set: value[i] is inline */
 } UpsellEntry;
+
+#define UPSELL_START	0
+#define UPSELL_END		1
 
 struct UpsellState;
 static uint32 UpsellHashKey(struct UpsellState *state, Datum key);
@@ -252,33 +269,58 @@ UpsellCopyNumeric(UpsellState *state, Numeric n)
 	return copy;
 }
 
-/* *slot += n, the result in the state's context */
-static void
-UpsellAddTo(UpsellState *state, Numeric *slot, Numeric n)
+/*
+ * An account's starting or current value.  The pointer is into the hash
+ * table when the value is inline: do not keep it across an insertion.
+ */
+static inline Numeric
+UpsellGetValue(UpsellEntry *e, int which)
 {
-	MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
-	Numeric		sum;
-
-	/* numeric_add frees its scratch space: nothing but the sum is left */
-	sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
-											  NumericGetDatum(*slot),
-											  NumericGetDatum(n)));
-	MemoryContextSwitchTo(old);
-	pfree(*slot);
-	*slot = sum;
+	if (e->inline_mask & (1 << which))
+		return (Numeric) e->value[which].buf;
+	return e->value[which].ptr;
 }
 
-/* *slot = n; a value no longer than the old one reuses its chunk */
+/* Store a copy of n as value[which]; fresh: the slot holds nothing yet */
 static void
-UpsellReplace(UpsellState *state, Numeric *slot, Numeric n)
+UpsellSetValue(UpsellState *state, UpsellEntry *e, int which, Numeric n, bool fresh)
 {
-	if (VARSIZE(n) <= VARSIZE(*slot))
+	UpsellValue *v = &e->value[which];
+	uint8		bit = 1 << which;
+	Size		size = VARSIZE(n);
+
+	if (!fresh && !(e->inline_mask & bit))
 	{
-		memcpy(*slot, n, VARSIZE(n));
-		return;
+		/* an allocated value no shorter than n keeps its chunk */
+		if (size > UPSELL_INLINE_BYTES && size <= VARSIZE(v->ptr))
+		{
+			memcpy(v->ptr, n, size);
+			return;
+		}
+		pfree(v->ptr);
 	}
-	pfree(*slot);
-	*slot = UpsellCopyNumeric(state, n);
+	if (size <= UPSELL_INLINE_BYTES)
+	{
+		memcpy(v->buf, n, size);
+		e->inline_mask |= bit;
+	}
+	else
+	{
+		v->ptr = UpsellCopyNumeric(state, n);
+		e->inline_mask &= ~bit;
+	}
+}
+
+/* value[which] += n */
+static void
+UpsellAddTo(UpsellState *state, UpsellEntry *e, int which, Numeric n)
+{
+	Numeric		sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
+														  NumericGetDatum(UpsellGetValue(e, which)),
+														  NumericGetDatum(n)));
+
+	UpsellSetValue(state, e, which, sum, false);
+	pfree(sum);
 }
 
 static void
@@ -316,8 +358,9 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 		}
 		e->start_at = a->start_at;
 		e->end_at = a->end_at;
-		e->start_value = UpsellCopyNumeric(state, a->start_value);
-		e->end_value = UpsellCopyNumeric(state, a->end_value);
+		e->inline_mask = 0;
+		UpsellSetValue(state, e, UPSELL_START, a->start_value, true);
+		UpsellSetValue(state, e, UPSELL_END, a->end_value, true);
 		return;
 	}
 	if (duplicate_errcode != 0)
@@ -331,18 +374,18 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 	if (a->start_at < e->start_at)
 	{
 		e->start_at = a->start_at;
-		UpsellReplace(state, &e->start_value, a->start_value);
+		UpsellSetValue(state, e, UPSELL_START, a->start_value, false);
 	}
 	else if (a->start_at == e->start_at)
-		UpsellAddTo(state, &e->start_value, a->start_value);
+		UpsellAddTo(state, e, UPSELL_START, a->start_value);
 
 	if (a->end_at > e->end_at)
 	{
 		e->end_at = a->end_at;
-		UpsellReplace(state, &e->end_value, a->end_value);
+		UpsellSetValue(state, e, UPSELL_END, a->end_value, false);
 	}
 	else if (a->end_at == e->end_at)
-		UpsellAddTo(state, &e->end_value, a->end_value);
+		UpsellAddTo(state, e, UPSELL_END, a->end_value);
 }
 
 /* ---------------------------------------------------------------------
@@ -481,9 +524,9 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 		data[i].key = entries[i]->key;
 		data[i].start_at = entries[i]->start_at;
 		data[i].end_at = entries[i]->end_at;
-		data[i].start_value = SpNumericCanonical(entries[i]->start_value);
+		data[i].start_value = SpNumericCanonical(UpsellGetValue(entries[i], UPSELL_START));
 		data[i].end_value = data[i].end_at == data[i].start_at ? data[i].start_value :
-			SpNumericCanonical(entries[i]->end_value);
+			SpNumericCanonical(UpsellGetValue(entries[i], UPSELL_END));
 		size += UpsellAccountSize(&state->key, &data[i]);
 		if (size > MaxAllocSize)
 			ereport(ERROR,
@@ -503,10 +546,9 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	for (i = 0; i < n; i++)
 	{
 		p = UpsellWriteAccount(&state->key, &data[i], p);
-		if (data[i].start_value != entries[i]->start_value)
-			pfree(data[i].start_value);
-		if (data[i].end_value != entries[i]->end_value &&
-			data[i].end_value != data[i].start_value)
+		/* SpNumericCanonical always returns a new copy */
+		pfree(data[i].start_value);
+		if (data[i].end_value != data[i].start_value)
 			pfree(data[i].end_value);
 	}
 	Assert(p == (char *) flat + size);
@@ -569,7 +611,7 @@ UpsellMergeDatum(UpsellState *state, Datum d)
 		while ((e = upsell_tab_iterate(other->accounts, &it)) != NULL)
 		{
 			UpsellAccountData a = {e->key, e->start_at, e->end_at,
-			e->start_value, e->end_value};
+			UpsellGetValue(e, UPSELL_START), UpsellGetValue(e, UPSELL_END)};
 
 			CHECK_FOR_INTERRUPTS();
 			UpsellMergeAccount(state, &a, 0);
@@ -653,8 +695,8 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 		while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
 		{
 			CHECK_FOR_INTERRUPTS();
-			s = UpsellSum(s, e->start_value);
-			c = UpsellSum(c, e->end_value);
+			s = UpsellSum(s, UpsellGetValue(e, UPSELL_START));
+			c = UpsellSum(c, UpsellGetValue(e, UPSELL_END));
 		}
 		t->accounts = state->accounts->members;
 	}
