@@ -482,16 +482,37 @@ UpsellCompareEntries(const void *a, const void *b, void *arg)
 	return ApplySortComparator(ea->key, false, eb->key, false, (SortSupport) arg);
 }
 
+/* An entry with its values in canonical form (new copies: free them after) */
+static void
+UpsellCanonicalAccount(UpsellEntry *e, UpsellAccountData *a)
+{
+	a->key = e->key;
+	a->start_at = e->start_at;
+	a->end_at = e->end_at;
+	a->start_value = SpNumericCanonical(UpsellGetValue(e, UPSELL_START));
+	a->end_value = a->end_at == a->start_at ? a->start_value :
+		SpNumericCanonical(UpsellGetValue(e, UPSELL_END));
+}
+
+static void
+UpsellFreeCanonical(UpsellAccountData *a)
+{
+	if (a->end_value != a->start_value)
+		pfree(a->end_value);
+	pfree(a->start_value);
+}
+
 /*
  * The canonical flat form of an expanded state, allocated in cxt: accounts
- * sorted by key, numerics with trailing fractional zeros trimmed.
+ * sorted by key, numerics with trailing fractional zeros trimmed.  Values are
+ * trimmed twice, to size and to write, rather than held: a state of a
+ * million accounts would need another 100 MB for them.
  */
 static UpsellFlat *
 UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 {
 	uint32		n = state->accounts->members;
 	UpsellEntry **entries;
-	UpsellAccountData *data;
 	upsell_tab_iterator it;
 	UpsellEntry *e;
 	Size		size = UPSELL_FLAT_HDRSZ;
@@ -500,7 +521,6 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	uint32		i = 0;
 
 	entries = palloc_extended(Max(n, 1) * sizeof(UpsellEntry *), MCXT_ALLOC_HUGE);
-	data = palloc_extended(Max(n, 1) * sizeof(UpsellAccountData), MCXT_ALLOC_HUGE);
 	upsell_tab_start_iterate(state->accounts, &it);
 	while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
 		entries[i++] = e;
@@ -520,14 +540,12 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 
 	for (i = 0; i < n; i++)
 	{
+		UpsellAccountData a;
+
 		CHECK_FOR_INTERRUPTS();
-		data[i].key = entries[i]->key;
-		data[i].start_at = entries[i]->start_at;
-		data[i].end_at = entries[i]->end_at;
-		data[i].start_value = SpNumericCanonical(UpsellGetValue(entries[i], UPSELL_START));
-		data[i].end_value = data[i].end_at == data[i].start_at ? data[i].start_value :
-			SpNumericCanonical(UpsellGetValue(entries[i], UPSELL_END));
-		size += UpsellAccountSize(&state->key, &data[i]);
+		UpsellCanonicalAccount(entries[i], &a);
+		size += UpsellAccountSize(&state->key, &a);
+		UpsellFreeCanonical(&a);
 		if (size > MaxAllocSize)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -545,15 +563,15 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	p = (char *) flat + UPSELL_FLAT_HDRSZ;
 	for (i = 0; i < n; i++)
 	{
-		p = UpsellWriteAccount(&state->key, &data[i], p);
-		/* SpNumericCanonical always returns a new copy */
-		pfree(data[i].start_value);
-		if (data[i].end_value != data[i].start_value)
-			pfree(data[i].end_value);
+		UpsellAccountData a;
+
+		CHECK_FOR_INTERRUPTS();
+		UpsellCanonicalAccount(entries[i], &a);
+		p = UpsellWriteAccount(&state->key, &a, p);
+		UpsellFreeCanonical(&a);
 	}
 	Assert(p == (char *) flat + size);
 	pfree(entries);
-	pfree(data);
 	return flat;
 }
 
@@ -724,6 +742,17 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 	}
 	t->starting = SpNumericCanonical(s);
 	t->current = SpNumericCanonical(c);
+}
+
+/* Free what text or binary input allocated for one account */
+static void
+UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
+{
+	if (OidIsValid(state->key.type) && !state->key.typbyval)
+		pfree(DatumGetPointer(a->key));
+	if (a->end_value != a->start_value)
+		pfree(a->end_value);
+	pfree(a->start_value);
 }
 
 /* ---------------------------------------------------------------------
@@ -962,6 +991,7 @@ UpsellReadAmount(const char **p, const char *input)
 {
 	const char *s = *p;
 	char	   *token;
+	Numeric		result;
 
 	if (!isdigit((unsigned char) *s))
 		UpsellSyntaxError(input, "An amount is not a non-negative decimal number such as 1200 or 1500.50.");
@@ -976,9 +1006,11 @@ UpsellReadAmount(const char **p, const char *input)
 	}
 	token = pnstrdup(*p, s - *p);
 	*p = s;
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
+	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
+												 ObjectIdGetDatum(InvalidOid),
+												 Int32GetDatum(-1)));
+	pfree(token);
+	return result;
 }
 
 /* Read "time=amount" */
@@ -1040,6 +1072,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 			char	   *k = UpsellReadToken(&p, input);
 
 			a.key = InputFunctionCall(&keyin, k, keyioparam, -1);
+			pfree(k);
 			if (!isspace((unsigned char) *p))
 				UpsellSyntaxError(input, "A key is not followed by a blank.");
 			UpsellSkipSpace(&p);
@@ -1058,6 +1091,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 			a.end_value = a.start_value;
 		}
 		UpsellMergeAccount(state, &a, ERRCODE_INVALID_TEXT_REPRESENTATION);
+		UpsellFreeParsed(state, &a);
 		if (!OidIsValid(keytype) && state->accounts->members > 1)
 			UpsellSyntaxError(input, "A series has more than one account.");
 		UpsellSkipSpace(&p);
@@ -1067,6 +1101,18 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 	flat = UpsellBuildFlat(state, CurrentMemoryContext);
 	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
 	PG_RETURN_POINTER(flat);
+}
+
+/* Append "time=amount" */
+static void
+UpsellAppendSnapshot(StringInfo buf, TimestampTz at, Numeric value)
+{
+	char	   *v = UpsellNumericOut(value);
+
+	UpsellAppendTime(buf, at);
+	appendStringInfoChar(buf, '=');
+	appendStringInfoString(buf, v);
+	pfree(v);
 }
 
 PG_FUNCTION_INFO_V1(upsell_summary_out);
@@ -1106,18 +1152,17 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, "; ");
 		if (OidIsValid(kt.type))
 		{
-			UpsellAppendToken(&buf, OutputFunctionCall(&keyout, a.key));
+			char	   *k = OutputFunctionCall(&keyout, a.key);
+
+			UpsellAppendToken(&buf, k);
 			appendStringInfoChar(&buf, ' ');
+			pfree(k);
 		}
-		UpsellAppendTime(&buf, a.start_at);
-		appendStringInfoChar(&buf, '=');
-		appendStringInfoString(&buf, UpsellNumericOut(a.start_value));
+		UpsellAppendSnapshot(&buf, a.start_at, a.start_value);
 		if (a.end_at != a.start_at)
 		{
 			appendStringInfoString(&buf, "..");
-			UpsellAppendTime(&buf, a.end_at);
-			appendStringInfoChar(&buf, '=');
-			appendStringInfoString(&buf, UpsellNumericOut(a.end_value));
+			UpsellAppendSnapshot(&buf, a.end_at, a.end_value);
 		}
 	}
 	PG_RETURN_CSTRING(buf.data);
@@ -1243,6 +1288,8 @@ UpsellRecvAmount(StringInfo buf)
 	int			len = UpsellRecvLength(buf, 1, "an amount");
 	const char *s = pq_getmsgbytes(buf, len);
 	int			i = 0;
+	char	   *str;
+	Numeric		result;
 
 	while (i < len && isdigit((unsigned char) s[i]))
 		i++;
@@ -1259,10 +1306,12 @@ UpsellRecvAmount(StringInfo buf)
 	}
 	if (i != len)
 		UpsellBinaryError("Amounts must be non-negative decimal numbers such as 1500.5.");
-	return DatumGetNumeric(DirectFunctionCall3(numeric_in,
-											   CStringGetDatum(pnstrdup(s, len)),
-											   ObjectIdGetDatum(InvalidOid),
-											   Int32GetDatum(-1)));
+	str = pnstrdup(s, len);
+	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(str),
+												 ObjectIdGetDatum(InvalidOid),
+												 Int32GetDatum(-1)));
+	pfree(str);
+	return result;
 }
 
 PG_FUNCTION_INFO_V1(upsell_summary_recv);
@@ -1278,6 +1327,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	uint64		n;
 	UpsellState *state;
 	UpsellFlat *flat;
+	StringInfoData keybuf;
 
 	if (version != UPSELL_BINARY_VERSION)
 		UpsellBinaryError(psprintf("Unknown format version %d.", version));
@@ -1305,6 +1355,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		UpsellBinaryError("A series has more than one account.");
 
 	state = UpsellNew(keytype, CurrentMemoryContext, (uint32) n);
+	initStringInfo(&keybuf);
 	for (uint64 i = 0; i < n; i++)
 	{
 		UpsellAccountData a;
@@ -1315,13 +1366,15 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		if (OidIsValid(keytype))
 		{
 			int			len = UpsellRecvLength(buf, 0, "a key");
-			StringInfoData sub;
 
-			/* a private copy: receive functions may expect a terminating zero */
-			initStringInfo(&sub);
-			appendBinaryStringInfo(&sub, pq_getmsgbytes(buf, len), len);
-			a.key = ReceiveFunctionCall(&keyrecv, &sub, keyioparam, -1);
-			if (sub.cursor != sub.len)
+			/*
+			 * A copy with a terminating zero, as receive functions expect;
+			 * one buffer for all keys, as record_recv does.
+			 */
+			resetStringInfo(&keybuf);
+			appendBinaryStringInfo(&keybuf, pq_getmsgbytes(buf, len), len);
+			a.key = ReceiveFunctionCall(&keyrecv, &keybuf, keyioparam, -1);
+			if (keybuf.cursor != keybuf.len)
 				UpsellBinaryError("A key has trailing bytes.");
 		}
 		flags = pq_getmsgbyte(buf);
@@ -1340,6 +1393,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 			a.end_value = a.start_value;
 		}
 		UpsellMergeAccount(state, &a, ERRCODE_INVALID_BINARY_REPRESENTATION);
+		UpsellFreeParsed(state, &a);
 	}
 	pq_getmsgend(buf);
 	flat = UpsellBuildFlat(state, CurrentMemoryContext);
@@ -1355,6 +1409,7 @@ UpsellSendAmount(StringInfo buf, Numeric n)
 
 	UpsellSendVarint(buf, len);
 	pq_sendbytes(buf, s, len);
+	pfree(s);
 }
 
 PG_FUNCTION_INFO_V1(upsell_summary_send);
