@@ -158,6 +158,7 @@ UpsellKeyTypeInit(UpsellKeyType *kt, Oid type)
 	kt->collation = OidIsValid(kt->tce->typcollation) ? C_COLLATION_OID : InvalidOid;
 }
 
+/* Hash of a key under the key type's hash opclass (0 for a series) */
 static uint32
 UpsellHashKey(UpsellState *state, Datum key)
 {
@@ -167,6 +168,7 @@ UpsellHashKey(UpsellState *state, Datum key)
 											state->key.collation, key));
 }
 
+/* Equality of two keys under the key type's btree equality */
 static bool
 UpsellKeysEqual(UpsellState *state, Datum a, Datum b)
 {
@@ -194,6 +196,7 @@ UpsellKeyOut(Oid type, Datum key)
 	return OidOutputFunctionCall(func, key);
 }
 
+/* A numeric as text */
 static char *
 UpsellNumericOut(Numeric n)
 {
@@ -323,6 +326,7 @@ UpsellAddTo(UpsellState *state, UpsellEntry *e, int which, Numeric n)
 	pfree(sum);
 }
 
+/* Drop the cached flat image: the state is about to change */
 static void
 UpsellInvalidateFlat(UpsellState *state)
 {
@@ -494,6 +498,7 @@ UpsellCanonicalAccount(UpsellEntry *e, UpsellAccountData *a)
 		SpNumericCanonical(UpsellGetValue(e, UPSELL_END));
 }
 
+/* Free what UpsellCanonicalAccount allocated */
 static void
 UpsellFreeCanonical(UpsellAccountData *a)
 {
@@ -575,6 +580,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	return flat;
 }
 
+/* Expanded-object method: size of the flat form (built and cached here) */
 static Size
 UpsellGetFlatSize(ExpandedObjectHeader *eohptr)
 {
@@ -586,6 +592,7 @@ UpsellGetFlatSize(ExpandedObjectHeader *eohptr)
 	return VARSIZE(state->flat);
 }
 
+/* Expanded-object method: write the flat form into result */
 static void
 UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
@@ -768,6 +775,7 @@ UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
  * ---------------------------------------------------------------------
  */
 
+/* Report malformed text input */
 static void pg_attribute_noreturn()
 UpsellSyntaxError(const char *input, const char *detail)
 {
@@ -837,6 +845,7 @@ UpsellReadToken(const char **p, const char *input)
 	return tok.data;
 }
 
+/* Skip blanks at *p */
 static void
 UpsellSkipSpace(const char **p)
 {
@@ -906,6 +915,7 @@ UpsellReadDigits(const char **p, int ndigits, bool atleast, const char *input)
 	return v;
 }
 
+/* Consume the character c at *p, or report a syntax error */
 static void
 UpsellExpectChar(const char **p, char c, const char *input, const char *detail)
 {
@@ -1022,6 +1032,7 @@ UpsellReadSnapshot(const char **p, const char *input, TimestampTz *at, Numeric *
 	*value = UpsellReadAmount(p, input);
 }
 
+/* Text input: parse, reject duplicates, return the canonical flat form */
 PG_FUNCTION_INFO_V1(upsell_summary_in);
 Datum
 upsell_summary_in(PG_FUNCTION_ARGS)
@@ -1115,6 +1126,7 @@ UpsellAppendSnapshot(StringInfo buf, TimestampTz at, Numeric value)
 	pfree(v);
 }
 
+/* Text output of a flat or expanded summary */
 PG_FUNCTION_INFO_V1(upsell_summary_out);
 Datum
 upsell_summary_out(PG_FUNCTION_ARGS)
@@ -1189,6 +1201,7 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 /* Smallest possible encoding of one account, to bound counts */
 #define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 2)
 
+/* Report malformed binary input */
 static void pg_attribute_noreturn()
 UpsellBinaryError(const char *detail)
 {
@@ -1198,6 +1211,7 @@ UpsellBinaryError(const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/* Append an unsigned LEB128 varint */
 static void
 UpsellSendVarint(StringInfo buf, uint64 v)
 {
@@ -1252,6 +1266,7 @@ UpsellRecvLength(StringInfo buf, int min, const char *what)
 	return (int) len;
 }
 
+/* Read a time, finite and in range or infinite */
 static TimestampTz
 UpsellRecvTime(StringInfo buf)
 {
@@ -1314,6 +1329,7 @@ UpsellRecvAmount(StringInfo buf)
 	return result;
 }
 
+/* Binary input: every length and invariant checked, as in text input */
 PG_FUNCTION_INFO_V1(upsell_summary_recv);
 Datum
 upsell_summary_recv(PG_FUNCTION_ARGS)
@@ -1401,6 +1417,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(flat);
 }
 
+/* Append a value as a varint length and its decimal digits */
 static void
 UpsellSendAmount(StringInfo buf, Numeric n)
 {
@@ -1412,6 +1429,7 @@ UpsellSendAmount(StringInfo buf, Numeric n)
 	pfree(s);
 }
 
+/* Binary output, compact (see above) */
 PG_FUNCTION_INFO_V1(upsell_summary_send);
 Datum
 upsell_summary_send(PG_FUNCTION_ARGS)
@@ -1498,6 +1516,7 @@ UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext aggcxt)
 	return UpsellExpandDatum(d, aggcxt);
 }
 
+/* The aggregate memory context; error outside an aggregate */
 static MemoryContext
 UpsellAggContext(FunctionCallInfo fcinfo, const char *fname)
 {
@@ -1673,6 +1692,7 @@ upsell_summary_rate(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(SpNumericRatio(SpNumericSub(t.current, t.starting), t.starting));
 }
 
+/* Sum of the starting values, exact */
 PG_FUNCTION_INFO_V1(upsell_summary_starting_value);
 Datum
 upsell_summary_starting_value(PG_FUNCTION_ARGS)
@@ -1683,6 +1703,7 @@ upsell_summary_starting_value(PG_FUNCTION_ARGS)
 	PG_RETURN_NUMERIC(t.starting);
 }
 
+/* Sum of the current values, exact */
 PG_FUNCTION_INFO_V1(upsell_summary_current_value);
 Datum
 upsell_summary_current_value(PG_FUNCTION_ARGS)
@@ -1693,6 +1714,7 @@ upsell_summary_current_value(PG_FUNCTION_ARGS)
 	PG_RETURN_NUMERIC(t.current);
 }
 
+/* Number of distinct accounts */
 PG_FUNCTION_INFO_V1(upsell_summary_account_count);
 Datum
 upsell_summary_account_count(PG_FUNCTION_ARGS)
