@@ -76,6 +76,40 @@ FROM (SELECT am, rollup(s) AS s
             FROM up_monthly GROUP BY 1, 2) q
       GROUP BY am) y JOIN up_one o USING (am);
 
+-- small groups (states of up to 8 accounts stay flat, larger ones are
+-- expanded): per account, keyed and as a series, against plain SQL; groups
+-- of 5 to 15 accounts cross the threshold; rollups of small states grow big
+CREATE TEMP VIEW up_ref_account AS
+WITH pts AS (
+	SELECT account, at, sum(value) AS v FROM up_rows
+	WHERE account IS NOT NULL AND value IS NOT NULL AND at IS NOT NULL GROUP BY account, at),
+fl AS (
+	SELECT DISTINCT account, first_value(v) OVER w AS s, last_value(v) OVER w AS e
+	FROM pts WINDOW w AS (PARTITION BY account ORDER BY at
+	                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+SELECT account, s, e, ((e - s) / nullif(s, 0))::float8 AS rate FROM fl;
+SELECT count(*) AS accounts,
+       bool_and(k.rate IS NOT DISTINCT FROM r.rate AND k.series_rate IS NOT DISTINCT FROM r.rate) AS per_account_equal,
+       bool_and(starting_value(k.s) = r.s AND current_value(k.s) = r.e) AS values_equal
+FROM (SELECT account, upsell_rate(account, value, at) AS rate, upsell_rate(value, at) AS series_rate,
+             upsell_rate_agg(account, value, at) AS s
+      FROM up_rows WHERE account IS NOT NULL GROUP BY account) k
+JOIN up_ref_account r USING (account);
+SELECT count(*) AS groups, bool_and(g.s::text = x.s::text) AS threshold_groups_equal
+FROM (SELECT account % 53 AS grp, upsell_rate_agg(account, value, at) AS s FROM up_rows GROUP BY 1) g
+JOIN (SELECT account % 53 AS grp, rollup(s) AS s
+      FROM (SELECT account, upsell_rate_agg(account, value, at) AS s FROM up_rows GROUP BY account) a
+      GROUP BY 1) x USING (grp);
+SELECT bool_and(r.s::text = o.s::text) AS rollup_of_accounts_equal
+FROM (SELECT am, rollup(s ORDER BY random()) AS s
+      FROM (SELECT am, account, upsell_rate_agg(account, value, at) AS s FROM up_rows GROUP BY am, account) a
+      GROUP BY am) r JOIN up_one o USING (am);
+SELECT bool_and(upsell_rate(r.s) IS NOT DISTINCT FROM a.rate) AS series_rollup_equal
+FROM (SELECT account, rollup(s) AS s
+      FROM (SELECT account, date_trunc('quarter', at) AS q, upsell_rate_agg(value, at) AS s
+            FROM up_rows WHERE account IS NOT NULL GROUP BY 1, 2) q GROUP BY account) r
+JOIN up_ref_account a USING (account);
+
 -- determinism: any row order gives the same state
 SELECT count(DISTINCT s) AS distinct_states
 FROM (SELECT g, upsell_rate_agg(account, value, at ORDER BY random())::text AS s

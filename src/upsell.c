@@ -143,8 +143,10 @@ UpsellKeyTypeInit(UpsellKeyType *kt, Oid type)
 		return;
 	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
 								TYPECACHE_HASH_PROC_FINFO |
-								TYPECACHE_LT_OPR | TYPECACHE_BTREE_OPFAMILY);
+								TYPECACHE_LT_OPR | TYPECACHE_CMP_PROC_FINFO |
+								TYPECACHE_BTREE_OPFAMILY);
 	if (!OidIsValid(kt->tce->btree_opf) || !OidIsValid(kt->tce->lt_opr) ||
+		!OidIsValid(kt->tce->cmp_proc_finfo.fn_oid) ||
 		!OidIsValid(kt->tce->eq_opr_finfo.fn_oid) ||
 		!OidIsValid(kt->tce->hash_proc_finfo.fn_oid))
 		ereport(ERROR,
@@ -678,6 +680,122 @@ UpsellExpandDatum(Datum d, MemoryContext parent)
 	return state;
 }
 
+/* a + b; with free_a, a is freed unless it is the shared zero */
+static Numeric
+UpsellSum(Numeric a, Numeric b, bool free_a)
+{
+	Numeric		sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
+														  NumericGetDatum(a),
+														  NumericGetDatum(b)));
+
+	if (free_a && a != SpNumericZero())
+		pfree(a);
+	return sum;
+}
+
+/* ---------------------------------------------------------------------
+ * Small states
+ *
+ * A state of few accounts stays flat, and a row is merged by rebuilding it.
+ * An expanded state needs its own memory context, and hash aggregation
+ * re-measures every context of the aggregate each time it adds a group, so
+ * a context per group would make GROUP BY account quadratic (array_agg avoids
+ * subcontexts for the same reason).  Series (one account) are always flat;
+ * keyed states are expanded when they reach UPSELL_SMALL_ACCOUNTS accounts.
+ * ---------------------------------------------------------------------
+ */
+
+#define UPSELL_SMALL_ACCOUNTS	8
+
+/* Order of two keys: the key type's btree comparison, as in the flat form */
+static int
+UpsellCompareKeys(UpsellKeyType *kt, Datum a, Datum b)
+{
+	return DatumGetInt32(FunctionCall2Coll(&kt->tce->cmp_proc_finfo,
+										   kt->collation, a, b));
+}
+
+/* Merge b's snapshots into a (same account), as UpsellMergeAccount does */
+static void
+UpsellMergeValues(UpsellAccountData *a, UpsellAccountData *b)
+{
+	if (b->start_at < a->start_at)
+	{
+		a->start_at = b->start_at;
+		a->start_value = b->start_value;
+	}
+	else if (b->start_at == a->start_at)
+		a->start_value = UpsellSum(a->start_value, b->start_value, false);
+	if (b->end_at > a->end_at)
+	{
+		a->end_at = b->end_at;
+		a->end_value = b->end_value;
+	}
+	else if (b->end_at == a->end_at)
+		a->end_value = UpsellSum(a->end_value, b->end_value, false);
+}
+
+/*
+ * A new flat state (in the current context): the accounts of flat (or none
+ * if NULL) with account b merged in, still sorted and canonical.
+ */
+static UpsellFlat *
+UpsellFlatWithAccount(UpsellKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
+{
+	int32		n = flat ? flat->naccounts : 0;
+	UpsellAccountData *accts = palloc((n + 1) * sizeof(UpsellAccountData));
+	char	   *p = flat ? (char *) flat + UPSELL_FLAT_HDRSZ : NULL;
+	int32		pos = n;
+	bool		found = false;
+	Size		size = UPSELL_FLAT_HDRSZ;
+	UpsellFlat *result;
+	UpsellAccountData *m;
+
+	for (int32 i = 0; i < n; i++)
+	{
+		p = UpsellReadAccount(kt, p, &accts[i]);
+		if (pos == n)
+		{
+			int			c = OidIsValid(kt->type) ?
+				UpsellCompareKeys(kt, accts[i].key, b->key) : 0;
+
+			if (c >= 0)
+			{
+				pos = i;
+				found = (c == 0);
+			}
+		}
+	}
+	if (found)
+		m = &accts[pos];
+	else
+	{
+		memmove(&accts[pos + 1], &accts[pos], (n - pos) * sizeof(UpsellAccountData));
+		m = &accts[pos];
+		*m = *b;
+		n++;
+	}
+	if (found)
+		UpsellMergeValues(m, b);
+	/* only the merged account can be out of canonical form */
+	m->start_value = SpNumericCanonical(m->start_value);
+	m->end_value = m->end_at == m->start_at ? m->start_value :
+		SpNumericCanonical(m->end_value);
+
+	for (int32 i = 0; i < n; i++)
+		size += UpsellAccountSize(kt, &accts[i]);
+	result = palloc0(size);
+	SET_VARSIZE(result, size);
+	result->version = UPSELL_FLAT_VERSION;
+	result->keytype = kt->type;
+	result->naccounts = n;
+	p = (char *) result + UPSELL_FLAT_HDRSZ;
+	for (int32 i = 0; i < n; i++)
+		p = UpsellWriteAccount(kt, &accts[i], p);
+	pfree(accts);
+	return result;
+}
+
 /* ---------------------------------------------------------------------
  * Totals, for the accessors
  * ---------------------------------------------------------------------
@@ -690,18 +808,6 @@ typedef struct UpsellTotals
 	int64		accounts;
 } UpsellTotals;
 
-/* a + b, freeing a unless it is the shared zero */
-static Numeric
-UpsellSum(Numeric a, Numeric b)
-{
-	Numeric		sum = DatumGetNumeric(DirectFunctionCall2(numeric_add,
-														  NumericGetDatum(a),
-														  NumericGetDatum(b)));
-
-	if (a != SpNumericZero())
-		pfree(a);
-	return sum;
-}
 
 /* Sums over the accounts of a flat or expanded summary */
 static void
@@ -720,8 +826,8 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 		while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
 		{
 			CHECK_FOR_INTERRUPTS();
-			s = UpsellSum(s, UpsellGetValue(e, UPSELL_START));
-			c = UpsellSum(c, UpsellGetValue(e, UPSELL_END));
+			s = UpsellSum(s, UpsellGetValue(e, UPSELL_START), true);
+			c = UpsellSum(c, UpsellGetValue(e, UPSELL_END), true);
 		}
 		t->accounts = state->accounts->members;
 	}
@@ -742,8 +848,8 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 
 			CHECK_FOR_INTERRUPTS();
 			p = UpsellReadAccount(&kt, p, &a);
-			s = UpsellSum(s, a.start_value);
-			c = UpsellSum(c, a.end_value);
+			s = UpsellSum(s, a.start_value, true);
+			c = UpsellSum(c, a.end_value, true);
 		}
 		t->accounts = flat->naccounts;
 	}
@@ -1554,12 +1660,55 @@ UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
 			 errhint("An account's value is what it is worth at that time: record credits as a lower value, never below zero.")));
 }
 
+/* The key type of a call site, looked up once */
+static UpsellKeyType *
+UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
+{
+	UpsellKeyType *kt = fcinfo->flinfo->fn_extra;
+
+	if (kt == NULL || kt->type != type)
+	{
+		if (kt == NULL)
+			kt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UpsellKeyType));
+		UpsellKeyTypeInit(kt, type);
+		fcinfo->flinfo->fn_extra = kt;
+	}
+	return kt;
+}
+
+/*
+ * Merge one account into the transition state argument 0 (NULL, flat or
+ * expanded) and return the new state: a small flat state is rebuilt (the
+ * executor copies it and frees the old one), an expanded one is changed in
+ * place.
+ */
+static Datum
+UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *kt,
+				 UpsellAccountData *a)
+{
+	UpsellState *state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(UpsellFlatWithAccount(kt, NULL, a));
+	if (UpsellDatumGetExpanded(PG_GETARG_DATUM(0)) == NULL)
+	{
+		UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+
+		UpsellCheckSameKeyType(flat->keytype, kt->type);
+		if (!OidIsValid(kt->type) || flat->naccounts < UPSELL_SMALL_ACCOUNTS)
+			PG_RETURN_POINTER(UpsellFlatWithAccount(kt, flat, a));
+	}
+	state = UpsellStateForUpdate(fcinfo, kt->type, aggcxt);
+	UpsellCheckSameKeyType(state->key.type, kt->type);
+	UpsellMergeAccount(state, a, 0);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+}
+
 /* Add one snapshot row (key, value, at) to the state */
 static Datum
-UpsellAddRow(FunctionCallInfo fcinfo, Oid keytype, Datum key, int valarg)
+UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
 {
 	MemoryContext aggcxt = UpsellAggContext(fcinfo, "upsell_summary_trans");
-	UpsellState *state;
 	UpsellAccountData a;
 
 	if (PG_ARGISNULL(valarg) || PG_ARGISNULL(valarg + 1))
@@ -1571,27 +1720,16 @@ UpsellAddRow(FunctionCallInfo fcinfo, Oid keytype, Datum key, int valarg)
 	a.key = key;
 	a.start_value = a.end_value = PG_GETARG_NUMERIC(valarg);
 	a.start_at = a.end_at = PG_GETARG_TIMESTAMPTZ(valarg + 1);
-	UpsellCheckValue(a.start_value, keytype, key, a.start_at);
-
-	state = UpsellStateForUpdate(fcinfo, keytype, aggcxt);
-	UpsellCheckSameKeyType(state->key.type, keytype);
-	UpsellMergeAccount(state, &a, 0);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	UpsellCheckValue(a.start_value, kt->type, key, a.start_at);
+	return UpsellAddToState(fcinfo, aggcxt, kt, &a);
 }
-
-/* The key type of a call site, looked up once */
-typedef struct UpsellKeyCall
-{
-	Oid			type;
-	int16		typlen;
-} UpsellKeyCall;
 
 /* upsell_rate(account, value, at): one snapshot of one account */
 PG_FUNCTION_INFO_V1(upsell_summary_trans);
 Datum
 upsell_summary_trans(PG_FUNCTION_ARGS)
 {
-	UpsellKeyCall *kc = fcinfo->flinfo->fn_extra;
+	UpsellKeyType *kt;
 	Datum		key;
 
 	if (PG_ARGISNULL(1))
@@ -1600,20 +1738,20 @@ upsell_summary_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	if (kc == NULL)
+	kt = fcinfo->flinfo->fn_extra;
+	if (kt == NULL)
 	{
-		kc = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UpsellKeyCall));
-		kc->type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-		if (!OidIsValid(kc->type))
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+
+		if (!OidIsValid(type))
 			elog(ERROR, "could not determine the account key type");
-		kc->typlen = get_typlen(kc->type);
-		fcinfo->flinfo->fn_extra = kc;
+		kt = UpsellCallKeyType(fcinfo, type);
 	}
 	key = PG_GETARG_DATUM(1);
 	/* keep no toast pointers or compressed keys in the state */
-	if (kc->typlen == -1)
+	if (kt->typlen == -1)
 		key = PointerGetDatum(PG_DETOAST_DATUM_PACKED(key));
-	return UpsellAddRow(fcinfo, kc->type, key, 2);
+	return UpsellAddRow(fcinfo, kt, key, 2);
 }
 
 /* upsell_rate(value, at): one snapshot of the single series */
@@ -1621,7 +1759,7 @@ PG_FUNCTION_INFO_V1(upsell_summary_series_trans);
 Datum
 upsell_summary_series_trans(PG_FUNCTION_ARGS)
 {
-	return UpsellAddRow(fcinfo, InvalidOid, (Datum) 0, 1);
+	return UpsellAddRow(fcinfo, UpsellCallKeyType(fcinfo, InvalidOid), (Datum) 0, 1);
 }
 
 /* Combine function of every upsell aggregate, and rollup()'s transition */
@@ -1631,6 +1769,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcxt;
 	UpsellState *state;
+	UpsellFlat *other;
 
 	if (PG_ARGISNULL(1))
 	{
@@ -1651,6 +1790,46 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 		DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
 		PG_RETURN_POINTER(flat);
 	}
+
+	/*
+	 * Small flat states merge into a new small flat state, account by
+	 * account (see "Small states" above); anything bigger is expanded.
+	 */
+	other = UpsellDatumGetExpanded(PG_GETARG_DATUM(1)) ? NULL :
+		UpsellDatumGetFlat(PG_GETARG_DATUM(1));
+	if (other != NULL)
+	{
+		UpsellKeyType *kt = UpsellCallKeyType(fcinfo, other->keytype);
+		UpsellFlat *flat = NULL;
+
+		if (!PG_ARGISNULL(0) && UpsellDatumGetExpanded(PG_GETARG_DATUM(0)) == NULL)
+		{
+			flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+			UpsellCheckSameKeyType(flat->keytype, other->keytype);
+		}
+		if (PG_ARGISNULL(0) || flat != NULL)
+		{
+			int32		n = flat ? flat->naccounts : 0;
+
+			if (!OidIsValid(kt->type) ||
+				n + other->naccounts <= UPSELL_SMALL_ACCOUNTS)
+			{
+				char	   *p = (char *) other + UPSELL_FLAT_HDRSZ;
+
+				if (flat == NULL)
+					PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(PG_GETARG_DATUM(1)));
+				for (int32 i = 0; i < other->naccounts; i++)
+				{
+					UpsellAccountData a;
+
+					p = UpsellReadAccount(kt, p, &a);
+					flat = UpsellFlatWithAccount(kt, flat, &a);
+				}
+				PG_RETURN_POINTER(flat);
+			}
+		}
+	}
+
 	if (PG_ARGISNULL(0))
 		state = UpsellExpandDatum(PG_GETARG_DATUM(1), aggcxt);
 	else
