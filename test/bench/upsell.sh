@@ -68,6 +68,12 @@ SQL_BOOK=$(sql_window "" snap)
 SQLND_GROUPED=$(sql_window_nodup "am, " snap)
 SQLND_BOOK=$(sql_window_nodup "" snap)
 EXT_BIG="SELECT upsell_rate(account, value, at) FROM big"
+# one group per account: each account's own growth (the series form)
+EXT_ACCT="SELECT account, upsell_rate(value, at) FROM snap GROUP BY account"
+SQL_ACCT="WITH pts AS (SELECT account, at, sum(value) AS v FROM snap GROUP BY account, at),
+fl AS (SELECT DISTINCT account, first_value(v) OVER w AS s, last_value(v) OVER w AS e FROM pts
+       WINDOW w AS (PARTITION BY account ORDER BY at ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+SELECT account, ((e - s) / nullif(s, 0))::float8 FROM fl"
 SQL_BIG=$(sql_window "" big)
 
 # Same answers, or the timings mean nothing
@@ -80,6 +86,7 @@ check() {
 check "$EXT_GROUPED" "$SQL_GROUPED" "$AMS"
 check "SELECT 0, r FROM ($EXT_BOOK) x(r)" "SELECT 0, r FROM ($SQL_BOOK) x(r)" 1
 check "SELECT 0, r FROM ($EXT_BIG) x(r)" "SELECT 0, r FROM ($SQL_BIG) x(r)" 1
+check "$EXT_ACCT" "$SQL_ACCT" "$ACCOUNTS"
 
 # Median wall time in ms of RUNS runs of a query (results discarded)
 median_ms() {
@@ -92,7 +99,7 @@ median_ms() {
 }
 sp_log "timing: median of $RUNS runs each"
 declare -A T
-for name in EXT_GROUPED SQL_GROUPED SQLND_GROUPED EXT_BOOK SQL_BOOK SQLND_BOOK EXT_BIG SQL_BIG; do
+for name in EXT_GROUPED SQL_GROUPED SQLND_GROUPED EXT_BOOK SQL_BOOK SQLND_BOOK EXT_ACCT SQL_ACCT EXT_BIG SQL_BIG; do
 	T[$name]=$(median_ms "${!name}")
 done
 
@@ -123,6 +130,7 @@ printf '%-34s %8s ms %7s ms %9sx\n' "grouped by AM" "${T[EXT_GROUPED]}" "${T[SQL
 printf '%-34s %8s ms %7s ms %9sx\n' "grouped by AM, SQL w/o line sums" "${T[EXT_GROUPED]}" "${T[SQLND_GROUPED]}" "$(ratio "${T[SQLND_GROUPED]}" "${T[EXT_GROUPED]}")"
 printf '%-34s %8s ms %7s ms %9sx\n' "whole book" "${T[EXT_BOOK]}" "${T[SQL_BOOK]}" "$(ratio "${T[SQL_BOOK]}" "${T[EXT_BOOK]}")"
 printf '%-34s %8s ms %7s ms %9sx\n' "whole book, SQL w/o line sums" "${T[EXT_BOOK]}" "${T[SQLND_BOOK]}" "$(ratio "${T[SQLND_BOOK]}" "${T[EXT_BOOK]}")"
+printf '%-34s %8s ms %7s ms %9sx\n' "per account ($ACCOUNTS groups)" "${T[EXT_ACCT]}" "${T[SQL_ACCT]}" "$(ratio "${T[SQL_ACCT]}" "${T[EXT_ACCT]}")"
 printf '%-34s %8s ms %7s ms %9sx\n' "$BIG accounts in one group" "${T[EXT_BIG]}" "${T[SQL_BIG]}" "$(ratio "${T[SQL_BIG]}" "${T[EXT_BIG]}")"
 echo
 echo "memory (backend peak RSS above a plain scan of the same table):"
