@@ -13,12 +13,16 @@
  * rollup tree.  upsell_rate = (sum of current - sum of starting) / sum of
  * starting.
  *
- * While aggregating, the state is a read-write expanded object (see
- * utils/expandeddatum.h): a simplehash table by account in its own memory
- * context, a child of the aggregate context, updated in place row by row.
- * It is flattened (sorted by key, numerics trimmed, so equal inputs give
- * byte-identical states) only when stored, sent to the leader of a parallel
- * plan, or printed.  Combine functions accept flat and expanded states.
+ * While aggregating, a state of more than a few accounts is a read-write
+ * expanded object (see utils/expandeddatum.h): a simplehash table by account
+ * in its own memory context, a child of the aggregate context, updated in
+ * place row by row.  It is flattened (sorted by key, numerics trimmed, so the
+ * text form depends only on the multiset of rows) only when stored, sent to
+ * the leader of a parallel plan, or printed.  States of up to
+ * UPSELL_SMALL_ACCOUNTS accounts, and every single-account series, stay flat
+ * and are rebuilt per row: a memory context per group would make hash
+ * aggregation over many groups quadratic.  Transition and combine functions
+ * accept flat and expanded states.
  *
  * Account keys are of any type with default btree and hash operator classes
  * (bigint, text, uuid...): the hash finds the bucket, the btree equality
