@@ -195,3 +195,56 @@ BEGIN
 	END LOOP;
 	RAISE NOTICE 'garbage payloads: % accepted, % rejected cleanly', accepted, rejected;
 END $$;
+-- mutations of valid binary and text forms (bytes or characters replaced,
+-- tails cut): each is rejected with a clean error or reads back to a summary
+-- whose text form reads back to itself
+SELECT setseed(0.33);
+DO $$
+DECLARE
+	tbase text := 'v1 key text; "" 2024-01-01=1; "a b" 2024-01-01T08:00:00.25Z=2.5..infinity=9; zz -infinity=0.001..2030-01-01=12345678901234567890.123';
+	base bytea := upsell_summary_send(tbase::upsell_summary);
+	p bytea;
+	t text;
+	pos int;
+	r text;
+	accepted int := 0;
+	rejected int := 0;
+BEGIN
+	FOR i IN 1..150 LOOP
+		p := base;
+		FOR j IN 1..(1 + (random() * 3)::int) LOOP
+			p := set_byte(p, (random() * (length(p) - 1))::int, (random() * 255)::int);
+		END LOOP;
+		IF random() < 0.2 THEN
+			p := substring(p FROM 1 FOR (random() * length(p))::int);
+		END IF;
+		t := tbase;
+		FOR j IN 1..(1 + (random() * 2)::int) LOOP
+			pos := 1 + (random() * (length(t) - 1))::int;
+			t := overlay(t PLACING chr(32 + (random() * 94)::int) FROM pos FOR (random() * 2)::int);
+		END LOOP;
+		BEGIN
+			r := test.binary_receive('upsell_summary', p);
+			IF r::upsell_summary::text <> r THEN
+				RAISE EXCEPTION 'binary mutation % does not round trip: %', i, r;
+			END IF;
+			accepted := accepted + 1;
+		EXCEPTION WHEN invalid_binary_representation OR protocol_violation OR invalid_text_representation
+				OR character_not_in_repertoire OR datetime_field_overflow OR undefined_object
+				OR syntax_error OR invalid_schema_name OR feature_not_supported OR undefined_function THEN
+			rejected := rejected + 1;
+		END;
+		BEGIN
+			r := t::upsell_summary::text;
+			IF r::upsell_summary::text <> r THEN
+				RAISE EXCEPTION 'text mutation % does not round trip: %', i, r;
+			END IF;
+			accepted := accepted + 1;
+		EXCEPTION WHEN invalid_text_representation OR datetime_field_overflow OR undefined_object
+				OR syntax_error OR invalid_schema_name OR feature_not_supported OR undefined_function
+				OR invalid_parameter_value OR numeric_value_out_of_range THEN
+			rejected := rejected + 1;
+		END;
+	END LOOP;
+	RAISE NOTICE 'mutated payloads: % accepted (round trip), % rejected cleanly', accepted, rejected;
+END $$;
