@@ -1,0 +1,127 @@
+
+-- ---------------------------------------------------------------------
+-- Upsell rate: the upsell_summary state type, upsell_rate, its state
+-- aggregate and rollup (src/upsell.c)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE @extschema@.upsell_summary;
+
+-- Text and binary I/O run the account key type's own I/O functions, so they
+-- are STABLE, like record_in and array_in.
+CREATE FUNCTION @extschema@.upsell_summary_in(cstring) RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.upsell_summary_out(@extschema@.upsell_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.upsell_summary_recv(internal) RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.upsell_summary_send(@extschema@.upsell_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.upsell_summary (
+	INPUT = @extschema@.upsell_summary_in,
+	OUTPUT = @extschema@.upsell_summary_out,
+	RECEIVE = @extschema@.upsell_summary_recv,
+	SEND = @extschema@.upsell_summary_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.upsell_summary IS
+	'per account, the value at its first and at its last snapshot: "v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500"';
+
+COMMENT ON FUNCTION @extschema@.upsell_summary_in(cstring) IS 'text input of upsell_summary';
+COMMENT ON FUNCTION @extschema@.upsell_summary_out(@extschema@.upsell_summary) IS 'text output of upsell_summary';
+COMMENT ON FUNCTION @extschema@.upsell_summary_recv(internal) IS 'binary input of upsell_summary';
+COMMENT ON FUNCTION @extschema@.upsell_summary_send(@extschema@.upsell_summary) IS 'binary output of upsell_summary';
+
+-- Transition and combine support (not meant to be called directly).  Not
+-- strict: the first row creates the state, and rows with a NULL are skipped.
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, anyelement, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, anyelement, numeric, timestamptz) IS
+	'transition function of upsell_rate(account, value, at) and upsell_rate_agg(account, value, at)';
+CREATE FUNCTION @extschema@.upsell_summary_series_trans(@extschema@.upsell_summary, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_series_trans(@extschema@.upsell_summary, numeric, timestamptz) IS
+	'transition function of upsell_rate(value, at) and upsell_rate_agg(value, at)';
+CREATE FUNCTION @extschema@.upsell_summary_combine(@extschema@.upsell_summary, @extschema@.upsell_summary)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_combine(@extschema@.upsell_summary, @extschema@.upsell_summary) IS
+	'merges two upsell summaries: per account the earlier start and the later end win, equal times add up';
+CREATE FUNCTION @extschema@.upsell_summary_final(@extschema@.upsell_summary)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_final(@extschema@.upsell_summary) IS
+	'final function of upsell_rate_agg and rollup: the state in its flat, canonical form';
+
+-- Accessors
+CREATE FUNCTION @extschema@.upsell_rate(@extschema@.upsell_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'upsell_summary_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_rate(@extschema@.upsell_summary) IS
+	'(current value - starting value) / starting value, summed over the accounts; NULL when the starting value is 0';
+CREATE FUNCTION @extschema@.starting_value(@extschema@.upsell_summary) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'upsell_summary_starting_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.starting_value(@extschema@.upsell_summary) IS
+	'sum over the accounts of the value at each account''s first snapshot';
+CREATE FUNCTION @extschema@.current_value(@extschema@.upsell_summary) RETURNS numeric
+	AS 'MODULE_PATHNAME', 'upsell_summary_current_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.current_value(@extschema@.upsell_summary) IS
+	'sum over the accounts of the value at each account''s last snapshot';
+CREATE FUNCTION @extschema@.account_count(@extschema@.upsell_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'upsell_summary_account_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.account_count(@extschema@.upsell_summary) IS
+	'number of distinct accounts in an upsell summary';
+
+-- Aggregates.  The state aggregate (upsell_rate_agg) and the one-step
+-- aggregate (upsell_rate) share transition and combine functions.  There is
+-- no moving-aggregate inverse (see src/upsell.c): as window functions they
+-- are exact, and frames that keep their start are computed incrementally.
+-- SSPACE: a few hundred accounts per group, about 100 bytes each.
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account anyelement, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final,
+	COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(anyelement, numeric, timestamptz) IS
+	'upsell state: per account the value at its first and last snapshot, for storing and rollup()';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_series_trans, STYPE = @extschema@.upsell_summary, SSPACE = 128,
+	FINALFUNC = @extschema@.upsell_summary_final,
+	COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(numeric, timestamptz) IS
+	'upsell state of a single account''s series: the value at its first and last snapshot';
+
+CREATE AGGREGATE @extschema@.upsell_rate(account anyelement, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate,
+	COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(anyelement, numeric, timestamptz) IS
+	'portfolio growth: (sum of current values - sum of starting values) / sum of starting values over the accounts; rows with a NULL are ignored';
+
+CREATE AGGREGATE @extschema@.upsell_rate(value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_series_trans, STYPE = @extschema@.upsell_summary, SSPACE = 128,
+	FINALFUNC = @extschema@.upsell_rate,
+	COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(numeric, timestamptz) IS
+	'growth of one account''s series: (value at the last time - value at the first) / value at the first';
+
+CREATE AGGREGATE @extschema@.rollup(@extschema@.upsell_summary) (
+	SFUNC = @extschema@.upsell_summary_combine, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final,
+	COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.upsell_summary) IS
+	'merges stored upsell summaries (e.g. monthly into yearly); NULL summaries are ignored';
