@@ -886,7 +886,7 @@ UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
  */
 
 /* Report malformed text input */
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 UpsellSyntaxError(const char *input, const char *detail)
 {
 	ereport(ERROR,
@@ -1312,7 +1312,7 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 #define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 2)
 
 /* Report malformed binary input */
-static void pg_attribute_noreturn()
+SP_NORETURN static void
 UpsellBinaryError(const char *detail)
 {
 	ereport(ERROR,
