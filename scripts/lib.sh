@@ -15,8 +15,23 @@ SP_PGBIN=$SP_PREFIX/usr/lib/postgresql/$SP_PGVER/bin
 
 sp_log() { printf '==> %s\n' "$*" >&2; }
 
-# Install the Debian packages named, if any is missing
+# Install the Debian packages named, if any is missing; with SP_PREFIX,
+# also copy their server files (extensions, libraries) into the sandbox,
+# which may have been made before they were installed
 sp_need_packages() {
+	sp_install_packages "$@" || return 1
+	[ -n "$SP_PREFIX" ] || return 0
+	local p f
+	for p in "$@"; do
+		dpkg-query -L "$p" 2>/dev/null | while read -r f; do
+			case $f in /usr/lib/postgresql/*|/usr/share/postgresql/*) ;; *) continue ;; esac
+			[ -f "$f" ] && [ ! -e "$SP_PREFIX$f" ] || continue
+			mkdir -p "$SP_PREFIX$(dirname "$f")" && cp -p "$f" "$SP_PREFIX$f"
+		done
+	done
+}
+
+sp_install_packages() {
 	local missing=() p
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -12,54 +12,18 @@
 # SP_PREFIX); installs postgresql-15-tdigest if missing.  Not part of the
 # test suite: never a timed assertion.
 set -eu
-. "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 rows=${1:-5000000}
 runs=${2:-5}
 
 sp_need_packages "${SP_BASE_PACKAGES[@]}" "postgresql-$SP_PGVER-tdigest"
-# a private server copy (scripts/dev-sandbox) made before tdigest was
-# installed lacks its files: copy them in
-if [ -n "$SP_PREFIX" ]; then
-	for f in $(dpkg -L "postgresql-$SP_PGVER-tdigest" | grep -E '\.(so|control|sql)$'); do
-		[ -e "$SP_PREFIX$f" ] || { mkdir -p "$(dirname "$SP_PREFIX$f")"; cp "$f" "$SP_PREFIX$f"; }
-	done
-fi
 sp_build_install
 sp_cluster_start "max_parallel_workers_per_gather = 2" "jit = off"
 
+bench_load_helpers
 psql -qX -v ON_ERROR_STOP=1 <<SQL >/dev/null
 CREATE EXTENSION salesperf;
 CREATE EXTENSION tdigest;
-CREATE SCHEMA bench;
--- one timed execution; the result is fetched by EXECUTE and dropped
-CREATE FUNCTION bench.run_once(q text) RETURNS float8 LANGUAGE plpgsql AS \$\$
-DECLARE t0 timestamptz;
-BEGIN
-	t0 := clock_timestamp();
-	EXECUTE q;
-	RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
-END \$\$;
--- a warm-up run of each query, then RUNS rounds of all queries interleaved
--- (so background load hits each alike); the median of each
-CREATE FUNCTION bench.medians(queries text[], runs int)
-RETURNS TABLE (query_no int, query text, median_ms float8) LANGUAGE plpgsql AS \$\$
-DECLARE i int; r int;
-BEGIN
-	CREATE TEMP TABLE IF NOT EXISTS times (q int, ms float8);
-	TRUNCATE times;
-	FOR i IN 1 .. array_length(queries, 1) LOOP
-		PERFORM bench.run_once(queries[i]);
-	END LOOP;
-	FOR r IN 1 .. runs LOOP
-		FOR i IN 1 .. array_length(queries, 1) LOOP
-			INSERT INTO times VALUES (i, bench.run_once(queries[i]));
-		END LOOP;
-	END LOOP;
-	RETURN QUERY
-	SELECT t.q, queries[t.q], percentile_cont(0.5) WITHIN GROUP (ORDER BY t.ms)
-	FROM times t GROUP BY t.q ORDER BY t.q;
-END \$\$;
-
 SELECT setseed(0.25);
 CREATE TABLE leads AS
 SELECT g AS lead_id, (random() * 199)::int AS sdr, (random() * 499)::int AS rep,
@@ -74,32 +38,25 @@ SELECT rep, day, response_time_agg(response) AS sketch FROM leads GROUP BY rep, 
 VACUUM ANALYZE daily;
 SQL
 
-report() {
-	psql -qX -At -c "
-	SELECT rpad(query, 100) || lpad(round(median_ms::numeric, 1)::text, 10) || ' ms '
-	       || lpad(round((median_ms / first_value(median_ms) OVER (ORDER BY query_no))::numeric, 2)::text, 7) || 'x'
-	FROM bench.medians(ARRAY[$1], $runs)"
-}
-
 echo "== $rows leads, $runs runs, median wall time; ratio against the first query of each group"
 echo "   ($(nproc) CPUs, max_parallel_workers_per_gather = 2; $(psql -qXAt -c 'SELECT version()' | cut -d, -f1))"
 echo "-- whole table: p90 against count(*)"
-report "'SELECT count(*) FROM leads',
+bench_report "'SELECT count(*) FROM leads',
         'SELECT response_time_percentile(response, 0.9) FROM leads',
         'SELECT response_time_percentile(response_s, 0.9) FROM leads',
         'SELECT count(response) FROM leads'"
 echo "-- whole table: p90 against percentile_cont and tdigest (ratios of those to salesperf)"
-report "'SELECT response_time_percentile(response, 0.9) FROM leads',
+bench_report "'SELECT response_time_percentile(response, 0.9) FROM leads',
         'SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY response) FROM leads',
         'SELECT tdigest_percentile(extract(epoch FROM response), 100, 0.9) FROM leads',
         'SELECT tdigest_percentile(response_s, 100, 0.9) FROM leads'"
 echo "-- grouped by 200 SDRs"
-report "'SELECT sdr, response_time_percentile(response, 0.9) FROM leads GROUP BY sdr',
+bench_report "'SELECT sdr, response_time_percentile(response, 0.9) FROM leads GROUP BY sdr',
         'SELECT sdr, percentile_cont(0.9) WITHIN GROUP (ORDER BY response) FROM leads GROUP BY sdr',
         'SELECT sdr, tdigest_percentile(extract(epoch FROM response), 100, 0.9) FROM leads GROUP BY sdr',
         'SELECT sdr, count(*) FROM leads GROUP BY sdr'"
 echo "-- rollup of $(psql -qXAt -c 'SELECT count(*) FROM daily') daily sketches (365 days x 500 reps)"
-report "'SELECT rep, response_time_percentile(rollup(sketch), 0.9) FROM daily GROUP BY rep',
+bench_report "'SELECT rep, response_time_percentile(rollup(sketch), 0.9) FROM daily GROUP BY rep',
         'SELECT response_time_percentile(rollup(sketch), 0.9) FROM daily',
         'SELECT rep, response_time_percentile(response, 0.9) FROM leads GROUP BY rep'"
 

@@ -10,7 +10,7 @@
 # Queries run serially (max_parallel_workers_per_gather = 0) so the figures
 # compare algorithms, not how many idle cores the machine had.
 set -eu
-. "$(dirname "$0")/../../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 RUNS=${RUNS:-5}
 ACCOUNTS=${ACCOUNTS:-100000}
@@ -25,6 +25,7 @@ export PGOPTIONS='-c client_min_messages=warning'
 q() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 q -c 'CREATE EXTENSION salesperf'
+bench_load_helpers
 sp_log "loading $ACCOUNTS accounts x $MONTHS months over $AMS account managers"
 # Snapshots arrive month by month, as a CRM exports them; a quarter of the
 # accounts join later, 5% churn to 0 in their last month.
@@ -88,14 +89,11 @@ check "SELECT 0, r FROM ($EXT_BOOK) x(r)" "SELECT 0, r FROM ($SQL_BOOK) x(r)" 1
 check "SELECT 0, r FROM ($EXT_BIG) x(r)" "SELECT 0, r FROM ($SQL_BIG) x(r)" 1
 check "$EXT_ACCT" "$SQL_ACCT" "$ACCOUNTS"
 
-# Median wall time in ms of RUNS runs of a query (results discarded)
+# Median wall time in ms of RUNS runs of a query (bench.bench: a warm-up,
+# then timed runs whose results are fetched and dropped)
 median_ms() {
-	local i t times=()
-	for ((i = 0; i < RUNS; i++)); do
-		t=$(q -c '\timing on' -c "$1" -o /dev/null | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p')
-		times+=("$t")
-	done
-	printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+	printf '%s\n' "SELECT round(median_ms::numeric, 1) FROM bench.bench(ARRAY[:'query'], $RUNS)" |
+		q -At -v query="$1"
 }
 sp_log "timing: median of $RUNS runs each"
 declare -A T
