@@ -111,7 +111,7 @@ SELECT rollup(s) FROM (VALUES ('v1 key bigint; 1 2024-01-01=5'::upsell_summary),
 -- key types without default btree and hash operator classes: 42883
 SELECT upsell_rate(k, 1, now()) FROM (VALUES (point(1, 2))) v(k);
 SELECT upsell_rate(k, 1, now()) FROM (VALUES ('{"a": 1}'::json)) v(k);
--- an untyped literal key cannot be resolved: 42804
+-- an untyped literal key resolves to the text overload
 SELECT upsell_rate('acme', 1, now());
 -- the transition function outside an aggregate: 0A000
 SELECT upsell_summary_trans(NULL, 1, 1, now());

@@ -1747,6 +1747,20 @@ upsell_summary_trans(PG_FUNCTION_ARGS)
 	{
 		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
 
+		/*
+		 * Called without a call expression (Citus's worker_partial_agg calls
+		 * the transition function through a bare FmgrInfo): the overloads for
+		 * bigint, integer, text and uuid keys declare the key type.
+		 */
+		if (!OidIsValid(type))
+		{
+			Oid		   *argtypes;
+			int			nargs;
+
+			(void) get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
+			if (nargs > 1 && !IsPolymorphicType(argtypes[1]))
+				type = argtypes[1];
+		}
 		if (!OidIsValid(type))
 			elog(ERROR, "could not determine the account key type");
 		kt = UpsellCallKeyType(fcinfo, type);

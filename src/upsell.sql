@@ -117,6 +117,93 @@ CREATE AGGREGATE @extschema@.upsell_rate(value numeric, at timestamptz) (
 COMMENT ON AGGREGATE @extschema@.upsell_rate(numeric, timestamptz) IS
 	'growth of one account''s series: (value at the last time - value at the first) / value at the first';
 
+-- The common key types get concrete overloads of the keyed aggregates.
+-- Citus's worker_partial_agg refuses polymorphic aggregate arguments ("could
+-- not confirm type correctness") and calls the transition function without
+-- a call expression, so only a declared key type lets these split into
+-- worker partials; the anyelement form serves every other hashable type (on
+-- Citus only when grouped by the distribution column).  Same C function.
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, bigint, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, bigint, numeric, timestamptz) IS
+	'transition function of upsell_rate and upsell_rate_agg for bigint account keys';
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, integer, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, integer, numeric, timestamptz) IS
+	'transition function of upsell_rate and upsell_rate_agg for integer account keys';
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, text, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, text, numeric, timestamptz) IS
+	'transition function of upsell_rate and upsell_rate_agg for text account keys';
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, uuid, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, uuid, numeric, timestamptz) IS
+	'transition function of upsell_rate and upsell_rate_agg for uuid account keys';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account bigint, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(bigint, numeric, timestamptz) IS
+	'upsell state for bigint account keys: per account the value at its first and last snapshot';
+CREATE AGGREGATE @extschema@.upsell_rate(account bigint, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(bigint, numeric, timestamptz) IS
+	'portfolio growth over bigint-keyed accounts: (sum current - sum starting) / sum starting';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account integer, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(integer, numeric, timestamptz) IS
+	'upsell state for integer account keys: per account the value at its first and last snapshot';
+CREATE AGGREGATE @extschema@.upsell_rate(account integer, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(integer, numeric, timestamptz) IS
+	'portfolio growth over integer-keyed accounts: (sum current - sum starting) / sum starting';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account text, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(text, numeric, timestamptz) IS
+	'upsell state for text account keys: per account the value at its first and last snapshot';
+CREATE AGGREGATE @extschema@.upsell_rate(account text, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(text, numeric, timestamptz) IS
+	'portfolio growth over text-keyed accounts: (sum current - sum starting) / sum starting';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account uuid, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(uuid, numeric, timestamptz) IS
+	'upsell state for uuid account keys: per account the value at its first and last snapshot';
+CREATE AGGREGATE @extschema@.upsell_rate(account uuid, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(uuid, numeric, timestamptz) IS
+	'portfolio growth over uuid-keyed accounts: (sum current - sum starting) / sum starting';
+
 CREATE AGGREGATE @extschema@.rollup(@extschema@.upsell_summary) (
 	SFUNC = @extschema@.upsell_summary_combine, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
 	FINALFUNC = @extschema@.upsell_summary_final,
