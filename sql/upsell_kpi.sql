@@ -116,3 +116,11 @@ SELECT upsell_rate('acme', 1, now());
 -- the transition function outside an aggregate: 0A000
 SELECT upsell_summary_trans(NULL, 1, 1, now());
 SELECT upsell_summary_series_trans(NULL, 1, now());
+
+-- every common key type resolves to one overload, without a cast
+SELECT split_part(upsell_rate_agg(1::smallint, 1.0, '2024-01-01')::text, ';', 1) AS smallint_key,
+       split_part(upsell_rate_agg(1::integer, 1.0, '2024-01-01')::text, ';', 1) AS integer_key,
+       split_part(upsell_rate_agg(1::bigint, 1.0, '2024-01-01')::text, ';', 1) AS bigint_key,
+       split_part(upsell_rate_agg('a'::varchar, 1.0, '2024-01-01')::text, ';', 1) AS varchar_key,
+       split_part(upsell_rate_agg(1.5::numeric, 1.0, '2024-01-01')::text, ';', 1) AS numeric_key,
+       split_part(upsell_rate_agg('2024-05-01'::date, 1.0, '2024-01-01')::text, ';', 1) AS date_key;

@@ -117,7 +117,8 @@ CREATE AGGREGATE @extschema@.upsell_rate(value numeric, at timestamptz) (
 COMMENT ON AGGREGATE @extschema@.upsell_rate(numeric, timestamptz) IS
 	'growth of one account''s series: (value at the last time - value at the first) / value at the first';
 
--- The common key types get concrete overloads of the keyed aggregates.
+-- The common key types (smallint, integer, bigint, text, uuid) get concrete
+-- overloads of the keyed aggregates.
 -- Citus's worker_partial_agg refuses polymorphic aggregate arguments ("could
 -- not confirm type correctness") and calls the transition function without
 -- a call expression, so only a declared key type lets these split into
@@ -133,6 +134,11 @@ CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, int
 	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, integer, numeric, timestamptz) IS
 	'transition function of upsell_rate and upsell_rate_agg for integer account keys';
+CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, smallint, numeric, timestamptz)
+	RETURNS @extschema@.upsell_summary
+	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, smallint, numeric, timestamptz) IS
+	'transition function of upsell_rate and upsell_rate_agg for smallint account keys';
 CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, text, numeric, timestamptz)
 	RETURNS @extschema@.upsell_summary
 	AS 'MODULE_PATHNAME', 'upsell_summary_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -173,6 +179,21 @@ CREATE AGGREGATE @extschema@.upsell_rate(account integer, value numeric, at time
 );
 COMMENT ON AGGREGATE @extschema@.upsell_rate(integer, numeric, timestamptz) IS
 	'portfolio growth over integer-keyed accounts: (sum current - sum starting) / sum starting';
+
+CREATE AGGREGATE @extschema@.upsell_rate_agg(account smallint, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_summary_final, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate_agg(smallint, numeric, timestamptz) IS
+	'upsell state for smallint account keys: per account the value at its first and last snapshot';
+CREATE AGGREGATE @extschema@.upsell_rate(account smallint, value numeric, at timestamptz) (
+	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,
+	FINALFUNC = @extschema@.upsell_rate, COMBINEFUNC = @extschema@.upsell_summary_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.upsell_rate(smallint, numeric, timestamptz) IS
+	'portfolio growth over smallint-keyed accounts: (sum current - sum starting) / sum starting';
 
 CREATE AGGREGATE @extschema@.upsell_rate_agg(account text, value numeric, at timestamptz) (
 	SFUNC = @extschema@.upsell_summary_trans, STYPE = @extschema@.upsell_summary, SSPACE = 16384,

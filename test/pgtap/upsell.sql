@@ -6,7 +6,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(52);
+SELECT plan(55);
 
 -- the type
 SELECT has_type('upsell_summary');
@@ -25,9 +25,9 @@ SELECT is_aggregate('upsell_rate_agg', ARRAY['numeric', 'timestamp with time zon
 SELECT is_aggregate('rollup', ARRAY['upsell_summary']);
 -- concrete overloads for the common key types (what Citus can split)
 SELECT is_aggregate(f, ARRAY[k, 'numeric', 'timestamp with time zone'])
-FROM unnest(ARRAY['upsell_rate', 'upsell_rate_agg']) f, unnest(ARRAY['bigint', 'integer', 'text', 'uuid']) k;
+FROM unnest(ARRAY['upsell_rate', 'upsell_rate_agg']) f, unnest(ARRAY['smallint', 'bigint', 'integer', 'text', 'uuid']) k;
 SELECT isnt_strict('upsell_summary_trans', ARRAY['upsell_summary', k, 'numeric', 'timestamp with time zone'])
-FROM unnest(ARRAY['bigint', 'integer', 'text', 'uuid']) k;
+FROM unnest(ARRAY['smallint', 'bigint', 'integer', 'text', 'uuid']) k;
 SELECT function_returns('upsell_rate', ARRAY['anyelement', 'numeric', 'timestamp with time zone'], 'double precision');
 SELECT function_returns('upsell_rate', ARRAY['numeric', 'timestamp with time zone'], 'double precision');
 SELECT function_returns('upsell_rate_agg', ARRAY['anyelement', 'numeric', 'timestamp with time zone'], 'upsell_summary');
@@ -66,13 +66,13 @@ SELECT is((SELECT count(*) FROM pg_proc p
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
            WHERE (p.proname IN ('upsell_rate', 'upsell_rate_agg')
                   OR (p.proname = 'rollup' AND p.proargtypes[0] = 'upsell_summary'::regtype))),
-          13::bigint, 'thirteen upsell aggregates: keyed (anyelement, bigint, integer, text, uuid) and series, one-step and state, and rollup');
+          15::bigint, 'fifteen upsell aggregates: keyed (anyelement, smallint, bigint, integer, text, uuid) and series, one-step and state, and rollup');
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
            WHERE (p.proname IN ('upsell_rate', 'upsell_rate_agg')
                   OR (p.proname = 'rollup' AND p.proargtypes[0] = 'upsell_summary'::regtype))
              AND a.aggtranstype = 'upsell_summary'::regtype AND a.aggcombinefn = 'upsell_summary_combine'::regproc
              AND a.aggtransspace > 0 AND a.aggfinalmodify = 'r'),
-          13::bigint, 'each has STYPE upsell_summary, the combine function, SSPACE and a read-only final function');
+          15::bigint, 'each has STYPE upsell_summary, the combine function, SSPACE and a read-only final function');
 -- no moving-aggregate inverse, by design: a removed first or last snapshot
 -- cannot be undone without the snapshot before it (see src/upsell.c)
 SELECT is((SELECT count(*) FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid
