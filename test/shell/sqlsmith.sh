@@ -203,8 +203,15 @@ SELECT count(*), sqlstate, left(regexp_replace(split_part(msg, E'\n', 1), '"[^"]
 FROM error WHERE query ~ 'kpi\.[a-z_]+\(' AND left(sqlstate, 2) IN ('22', '54', '0A', 'XX')
 GROUP BY 2, 3 ORDER BY 1 DESC LIMIT 20;
 SQL
-internal=$(q $logdb -c "SELECT count(*) FROM error WHERE sqlstate = 'XX000'")
-echo "# internal errors (XX000): $internal"
-[ "$internal" -gt 0 ] && q $logdb -c "SELECT DISTINCT left(split_part(msg, E'\n', 1), 160) FROM error WHERE sqlstate = 'XX000'" | sed 's/^/#   /'
+# Internal errors (XX000, elog): salesperf's own elog() calls are for states
+# that cannot happen, so reaching one from SQL is a bug
+q $logdb -F ' | ' -c "SELECT split_part(msg, E'\n', 1), left(regexp_replace(query, '\s+', ' ', 'g'), 300)
+                     FROM error WHERE sqlstate = 'XX000'" >"$work/internal.txt"
+echo "# internal errors (XX000): $(wc -l <"$work/internal.txt")"
+sed 's/^/#   /' "$work/internal.txt" | head -20
+grep -ho 'elog(ERROR, "[^"]*"' "$SP_ROOT"/src/*.c |
+	sed -E 's/^elog\(ERROR, "//; s/"$//; s/%[-0-9.lu]*[a-z]/@@/g; s/[][\.*^$()+?{}|]/\\&/g; s/@@/.*/g' >"$work/elog.re"
+reached=$(cut -d'|' -f1 "$work/internal.txt" | grep -cEf "$work/elog.re")
+ok $((reached > 0)) "no salesperf internal error (elog, $(wc -l <"$work/elog.re") of them) reached from SQL ($reached)"
 echo "1..$n"
 [ "$failed" -eq 0 ]
