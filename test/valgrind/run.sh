@@ -38,7 +38,11 @@ out=${SP_VG_DIR:-$SP_ROOT/test/results/valgrind}
 port=${SP_VG_PORT:-5432}
 started=$SECONDS
 n=0
-ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+failed=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+}
 bail() { echo "Bail out! $*"; exit 1; }
 
 sp_need_packages "${SP_BASE_PACKAGES[@]}" valgrind || bail "missing packages"
@@ -182,3 +186,4 @@ for k in "${!kinds[@]}"; do echo "# left after suppressions: ${kinds[$k]} x $k";
 echo "# pg_regress under valgrind: ${regress_secs}s; whole run: $((SECONDS - started))s"
 echo "# logs: $out"
 echo "1..$n"
+[ "$failed" -eq 0 ]
