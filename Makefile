@@ -29,3 +29,8 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	cat $(SQL_PARTS) > $@
+
+# The regression suite under Valgrind memcheck (about an hour on 2 cores)
+.PHONY: valgrind-check
+valgrind-check:
+	$(srcdir)/test/valgrind/run.sh
