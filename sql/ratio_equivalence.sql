@@ -28,8 +28,8 @@ SELECT owner,
          / sum(calls) FILTER (WHERE is_won IS NOT NULL) AS lqe
 FROM opps GROUP BY owner;
 
-SET max_parallel_workers_per_gather = 0;
-CREATE TEMP TABLE serial AS
+-- the KPIs per owner, planned afresh under each setting below
+CREATE VIEW per_owner AS
 SELECT owner,
        close_rate(is_won) FILTER (WHERE is_closed) AS close_rate,
        close_rate(is_won, amount) FILTER (WHERE is_closed) AS value_rate,
@@ -37,23 +37,17 @@ SELECT owner,
        close_rate_agg(is_won) FILTER (WHERE is_closed) AS state
 FROM opps GROUP BY owner;
 
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE serial AS SELECT * FROM per_owner;
+
 -- forced parallel plan: a Partial Aggregate runs in the workers
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF)
-SELECT owner, close_rate(is_won) FILTER (WHERE is_closed), close_rate(is_won, amount),
-       lead_qualification_efficiency(is_won, calls)
-FROM opps GROUP BY owner;
-CREATE TEMP TABLE parallel AS
-SELECT owner,
-       close_rate(is_won) FILTER (WHERE is_closed) AS close_rate,
-       close_rate(is_won, amount) FILTER (WHERE is_closed) AS value_rate,
-       lead_qualification_efficiency(is_won, calls) AS lqe,
-       close_rate_agg(is_won) FILTER (WHERE is_closed) AS state
-FROM opps GROUP BY owner;
+EXPLAIN (COSTS OFF) SELECT * FROM per_owner;
+CREATE TEMP TABLE parallel AS SELECT * FROM per_owner;
 EXPLAIN (COSTS OFF)
 SELECT close_rate(is_won), lead_qualification_efficiency_agg(is_won, calls) FROM opps;
 SELECT close_rate(is_won) FILTER (WHERE is_closed) = (SELECT count(*) FILTER (WHERE is_won AND is_closed)::float8
@@ -164,4 +158,5 @@ JOIN LATERAL (
 	  AND o.day BETWEEN win.day - 29 AND win.day) lat ON true;
 
 DROP MATERIALIZED VIEW daily;
+DROP VIEW per_owner;
 DROP TABLE opps;
