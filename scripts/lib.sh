@@ -60,6 +60,22 @@ sp_build_install() {
 		make -C "$SP_ROOT" -s install ${SP_PREFIX:+DESTDIR=$SP_PREFIX} >/dev/null
 }
 
+# Build a variant of the extension in a private copy of the tree (so the
+# tree's own build products are left alone) and install it into the sandbox
+# SP_PREFIX; make variables (COPT=..., CC=...) come as arguments.  Used by the
+# Valgrind and fuzzing runs, whose builds must never reach /usr.
+sp_build_variant() {
+	local dir=$1
+	shift
+	mkdir -p "$dir/test" &&
+		cp -r "$SP_ROOT/Makefile" "$SP_ROOT"/*.control "$SP_ROOT/src" "$SP_ROOT/sql" \
+			"$SP_ROOT/expected" "$dir/" &&
+		cp -r "$SP_ROOT/test/data" "$SP_ROOT/test/fuzz" "$dir/test/" || return 1
+	if [ -d "$SP_ROOT/upgrade" ]; then cp -r "$SP_ROOT/upgrade" "$dir/" || return 1; fi
+	make -C "$dir" -s "$@" &&
+		make -C "$dir" -s install "$@" DESTDIR="$SP_PREFIX"
+}
+
 # Start a throwaway cluster; sets PGHOST/PGPORT/PGUSER/PGDATABASE.
 # Extra postgresql.conf lines come as arguments.
 sp_cluster_start() {

@@ -75,14 +75,9 @@ fi
 
 # Build -O0 -g in a copy of the tree (COPT comes after PostgreSQL's -O2)
 src=$work/src
-mkdir -p "$src/test"
-cp -r "$SP_ROOT/Makefile" "$SP_ROOT"/*.control "$SP_ROOT/src" "$SP_ROOT/sql" "$SP_ROOT/expected" "$src/"
-cp -r "$SP_ROOT/test/data" "$src/test/"
-[ -d "$SP_ROOT/upgrade" ] && cp -r "$SP_ROOT/upgrade" "$src/"
 mkdir -p "$out"
 rm -f "$out"/vg.*.log "$out"/regress.log "$out"/server.log "$out"/regression.diffs
-if make -C "$src" -s COPT='-O0 -g3 -fno-omit-frame-pointer' >"$out/build.log" 2>&1 &&
-	make -C "$src" -s install DESTDIR="$SP_PREFIX" >>"$out/build.log" 2>&1; then
+if sp_build_variant "$src" COPT='-O0 -g3 -fno-omit-frame-pointer' >"$out/build.log" 2>&1; then
 	ok 0 "salesperf built -O0 -g and installed into $SP_PREFIX"
 else
 	ok 1 "salesperf built -O0 -g and installed into $SP_PREFIX"
