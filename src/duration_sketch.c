@@ -1231,9 +1231,10 @@ DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out)
 	{
 		if (!isdigit((unsigned char) *p))
 			return false;
-		v = v * 10 + (*p - '0');
-		if (v > limit)
+		/* check before multiplying: v * 10 would wrap past 2^127 */
+		if (v > (limit - (*p - '0')) / 10)
 			return false;
+		v = v * 10 + (*p - '0');
 	}
 	*out = neg ? -v : v;
 	return true;
