@@ -1042,9 +1042,20 @@ static double
 DsPercentile(DurationSketch *ds, double p, double *lo, double *hi, double *frac)
 {
 	double		rownum = p * (ds->count - 1);
-	int64		first = (int64) floor(rownum);
-	int64		second = (int64) ceil(rownum);
+	int64		first,
+				second;
 
+	/*
+	 * Near 2^63 values, (double) (count - 1) rounds up to 2^63, which no
+	 * int64 holds: the last rank is the maximum.
+	 */
+	if (rownum >= (double) (ds->count - 1))
+		first = second = ds->count - 1;
+	else
+	{
+		first = (int64) floor(rownum);
+		second = (int64) ceil(rownum);
+	}
 	*frac = rownum - first;
 	*lo = DsOrderStat(ds, first);
 	*hi = (second == first) ? *lo : DsOrderStat(ds, second);
