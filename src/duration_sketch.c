@@ -1283,7 +1283,7 @@ DsParseInt64(const char *input, const char *p, const char *end, bool allow_sign,
 	return (int64) v;
 }
 
-/* Parse a finite double token, or fail with 22P02 naming what */
+/* Parse a double token (NaN and infinities included), or fail with 22P02 */
 static double
 DsParseDouble(const char *input, const char *p, const char *end, const char *what)
 {
@@ -1291,9 +1291,12 @@ DsParseDouble(const char *input, const char *p, const char *end, const char *wha
 	char	   *stop;
 	double		v;
 
-	errno = 0;
+	/*
+	 * Infinities and out-of-range numbers are numbers: the callers' range
+	 * checks reject them (22023, 22003), as they reject NaN.
+	 */
 	v = strtod(tok, &stop);
-	if (*tok == '\0' || *stop != '\0' || errno != 0 || isinf(v))
+	if (*tok == '\0' || *stop != '\0')
 		DsSyntaxError(input, psprintf("The %s is not a number.", what));
 	return v;
 }
