@@ -431,7 +431,13 @@ SELECT n, label, pg_temp.outcome(q) AS outcome FROM (VALUES
  (153, 'binary: exact value 2^62 + 1',
   $$SELECT test.binary_receive('duration_sketch', '\x01010000'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(4611686018427387905) || int8send(4611686018427387905) || int8send(0) || int8send(4611686018427387905) || int8send(4611686018427387905))$$),
  (154, 'binary: percentile Infinity',
-  $$SELECT test.binary_receive('duration_sketch', '\x01010001'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1) || float8send('Infinity') || int8send(1))$$)
+  $$SELECT test.binary_receive('duration_sketch', '\x01010001'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1) || float8send('Infinity') || int8send(1))$$),
+ (195, 'text: percentile inf, like NaN (was 22P02)',
+  $$SELECT 'v1 a=0.01 p=inf n=1 exact_us=1'::duration_sketch$$),
+ (196, 'text: relative accuracy -inf (was 22P02)',
+  $$SELECT 'v1 a=-inf n=1 exact_us=1'::duration_sketch$$),
+ (197, 'text: percentile 1e-400 underflows to 0',
+  $$SELECT 'v1 a=0.01 p=1e-400 n=1 exact_us=1'::duration_sketch$$)
 ) c(n, label, q) ORDER BY n;
 
 -- ---------------------------------------------------------------------
