@@ -1042,9 +1042,20 @@ static double
 DsPercentile(DurationSketch *ds, double p, double *lo, double *hi, double *frac)
 {
 	double		rownum = p * (ds->count - 1);
-	int64		first = (int64) floor(rownum);
-	int64		second = (int64) ceil(rownum);
+	int64		first,
+				second;
 
+	/*
+	 * Near 2^63 values, (double) (count - 1) rounds up to 2^63, which no
+	 * int64 holds: the last rank is the maximum.
+	 */
+	if (rownum >= (double) (ds->count - 1))
+		first = second = ds->count - 1;
+	else
+	{
+		first = (int64) floor(rownum);
+		second = (int64) ceil(rownum);
+	}
 	*frac = rownum - first;
 	*lo = DsOrderStat(ds, first);
 	*hi = (second == first) ? *lo : DsOrderStat(ds, second);
@@ -1212,14 +1223,20 @@ DsSyntaxError(const char *input, const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Parse a decimal integer (optionally signed) of [p, end) into int128 */
+/*
+ * Parse a decimal integer (optionally signed) of [p, end) into int128.
+ * False if it is not a whole number; *overflow is set if its magnitude
+ * passes 2^126 (then *out is meaningless).
+ */
 static bool
-DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out)
+DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out,
+			  bool *overflow)
 {
 	bool		neg = false;
 	int128		v = 0;
 	const int128 limit = ((int128) 1) << 126;
 
+	*overflow = false;
 	if (p < end && (*p == '-' || *p == '+') && allow_sign)
 	{
 		neg = (*p == '-');
@@ -1231,27 +1248,42 @@ DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out)
 	{
 		if (!isdigit((unsigned char) *p))
 			return false;
-		v = v * 10 + (*p - '0');
-		if (v > limit)
-			return false;
+		/* check before multiplying: v * 10 would wrap past 2^127 */
+		if (v > (limit - (*p - '0')) / 10)
+			*overflow = true;
+		else
+			v = v * 10 + (*p - '0');
 	}
 	*out = neg ? -v : v;
 	return true;
 }
 
-/* Parse a whole number token as int64, or fail with 22P02 naming what */
+/* A whole number too large for its field (22003), like int8in's error */
+SP_NORETURN static void
+DsNumberRangeError(const char *input, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("value out of range for type %s: \"%s\"", "duration_sketch", input),
+			 errdetail("The %s does not fit in its field.", what)));
+}
+
+/* Parse a whole number token as int64: 22P02 if it is none, 22003 if too big */
 static int64
 DsParseInt64(const char *input, const char *p, const char *end, bool allow_sign,
 			 const char *what)
 {
 	int128		v;
+	bool		overflow;
 
-	if (!DsParseInt128(p, end, allow_sign, &v) || v > PG_INT64_MAX || v < PG_INT64_MIN)
-		DsSyntaxError(input, psprintf("The %s is not a whole number in range.", what));
+	if (!DsParseInt128(p, end, allow_sign, &v, &overflow))
+		DsSyntaxError(input, psprintf("The %s is not a whole number.", what));
+	if (overflow || v > PG_INT64_MAX || v < PG_INT64_MIN)
+		DsNumberRangeError(input, what);
 	return (int64) v;
 }
 
-/* Parse a finite double token, or fail with 22P02 naming what */
+/* Parse a double token (NaN and infinities included), or fail with 22P02 */
 static double
 DsParseDouble(const char *input, const char *p, const char *end, const char *what)
 {
@@ -1259,9 +1291,12 @@ DsParseDouble(const char *input, const char *p, const char *end, const char *wha
 	char	   *stop;
 	double		v;
 
-	errno = 0;
+	/*
+	 * Infinities and out-of-range numbers are numbers: the callers' range
+	 * checks reject them (22023, 22003), as they reject NaN.
+	 */
 	v = strtod(tok, &stop);
-	if (*tok == '\0' || *stop != '\0' || errno != 0 || isinf(v))
+	if (*tok == '\0' || *stop != '\0')
 		DsSyntaxError(input, psprintf("The %s is not a number.", what));
 	return v;
 }
@@ -1454,6 +1489,7 @@ duration_sketch_in(PG_FUNCTION_ARGS)
 					pl = -1;
 		int64		ntotal = 0,
 					ptotal = 0;
+		bool		overflow;
 
 		if (val[K_EXACT])
 			DsSyntaxError(input, "Only a sketch of at most 64 values lists them with exact_us=.");
@@ -1461,8 +1497,10 @@ duration_sketch_in(PG_FUNCTION_ARGS)
 			DsSyntaxError(input, "A bucketed sketch needs min_us=, max_us= and sum_us=.");
 		hdr.min_us = DsParseInt64(input, val[K_MIN], vend[K_MIN], true, "minimum");
 		hdr.max_us = DsParseInt64(input, val[K_MAX], vend[K_MAX], true, "maximum");
-		if (!DsParseInt128(val[K_SUM], vend[K_SUM], true, &sum))
-			DsSyntaxError(input, "The sum is not a whole number in range.");
+		if (!DsParseInt128(val[K_SUM], vend[K_SUM], true, &sum, &overflow))
+			DsSyntaxError(input, "The sum is not a whole number.");
+		if (overflow)
+			DsNumberRangeError(input, "sum");
 		if (val[K_ZEROS])
 			hdr.zeros = DsParseInt64(input, val[K_ZEROS], vend[K_ZEROS], false, "zero count");
 		/* first pass: window sizes; second: the counts */

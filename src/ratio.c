@@ -687,7 +687,11 @@ RatioWilson(FunctionCallInfo fcinfo, int side)
 
 	n = (double) r->den;
 	phat = (double) r->num / n;
-	z = NormalQuantile(1 - (1 - confidence) / 2);
+	/*
+	 * The upper quantile as minus the lower one: 1 - (1 - c) / 2 rounds to 1
+	 * for c within 1e-16 of 1, where the quantile is infinite (NaN bounds).
+	 */
+	z = -NormalQuantile((1 - confidence) / 2);
 	z2 = z * z;
 	center = (phat + z2 / (2 * n)) / (1 + z2 / n);
 	half = z / (1 + z2 / n) * sqrt(phat * (1 - phat) / n + z2 / (4 * n * n));

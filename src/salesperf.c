@@ -4,6 +4,9 @@
  */
 #include "salesperf.h"
 
+#include <float.h>
+#include <math.h>
+
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -104,16 +107,27 @@ SpNumericZero(void)
 }
 
 /*
- * num / den as float8, rounded once: the same value plain SQL gives for
- * (num / den)::float8 on numerics.
+ * num / den as float8, rounded once: the value plain SQL gives for
+ * (num / den)::float8 on numerics, except that a ratio too small for a
+ * double is 0 (the nearest double) where numeric_float8 raises an error.
  */
 double
 SpNumericRatio(Numeric num, Numeric den)
 {
 	Datum		q = DirectFunctionCall2(numeric_div, NumericGetDatum(num),
 										NumericGetDatum(den));
+	char	   *s = DatumGetCString(DirectFunctionCall1(numeric_out, q));
+	double		v;
 
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, q));
+	/* strtod rounds to nearest, as float8in does, and underflows to 0 */
+	v = strtod(s, NULL);
+	if (isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("ratio out of range for type double precision"),
+				 errdetail("The ratio exceeds the largest double precision value, %g.", DBL_MAX)));
+	pfree(s);
+	return v;
 }
 
 /* -1, 0 or 1 as n is below, at or above zero */

@@ -1015,7 +1015,9 @@ UpsellReadDigits(const char **p, int ndigits, bool atleast, const char *input)
 	while (isdigit((unsigned char) **p) && (atleast || n < ndigits))
 	{
 		if (v > 100000000)
-			UpsellSyntaxError(input, "A time has a year out of range.");
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
 		v = v * 10 + (**p - '0');
 		(*p)++;
 		n++;
