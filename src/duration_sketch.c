@@ -763,6 +763,9 @@ DsCanonical(DurationSketch *ds)
 		DurationSketch *res = DsMakeExact(ds, ds->nvalues);
 
 		qsort(DsValues(res), res->nvalues, sizeof(int64), DsCompareInt64);
+		/* an empty sketch has no extremes, whatever it was built from */
+		if (res->count == 0)
+			res->min_us = res->max_us = 0;
 		return res;
 	}
 	if (ds->format == DS_FORMAT_DENSE)
