@@ -2647,11 +2647,18 @@ DsEqualityImage(DurationSketch *ds)
 {
 	float8		nan = get_float8_nan();
 	bool		odd_nan = false;
+	bool		stored = ds->format == DS_FORMAT_COMPACT;
 
+	if (ds->format == DS_FORMAT_EXACT && DsExactCapacity(ds) == ds->nvalues)
+	{
+		stored = true;
+		for (int j = 1; j < ds->nvalues && stored; j++)
+			stored = DsValues(ds)[j - 1] <= DsValues(ds)[j];
+	}
 	for (int j = 0; j < ds->nparams; j++)
 		if (isnan(DsParams(ds)[j]) && memcmp(&DsParams(ds)[j], &nan, sizeof(nan)) != 0)
 			odd_nan = true;
-	if (ds->format != DS_FORMAT_COMPACT)
+	if (!stored)
 		ds = DsCanonical(ds);
 	else if (odd_nan)
 		ds = (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
@@ -2668,9 +2675,14 @@ DsEqual(FunctionCallInfo fcinfo)
 {
 	DurationSketch *a = PG_GETARG_DURATION_SKETCH_P(0);
 	DurationSketch *b = PG_GETARG_DURATION_SKETCH_P(1);
-	bool		eq = SpBytesEqual((struct varlena *) DsEqualityImage(a),
-								  (struct varlena *) DsEqualityImage(b));
+	DurationSketch *ia = DsEqualityImage(a);
+	DurationSketch *ib = DsEqualityImage(b);
+	bool		eq = SpBytesEqual((struct varlena *) ia, (struct varlena *) ib);
 
+	if (ia != a)
+		pfree(ia);
+	if (ib != b)
+		pfree(ib);
 	PG_FREE_IF_COPY(a, 0);
 	PG_FREE_IF_COPY(b, 1);
 	return eq;
@@ -2696,8 +2708,11 @@ Datum
 duration_sketch_hash(PG_FUNCTION_ARGS)
 {
 	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
-	uint32		h = SpBytesHash((struct varlena *) DsEqualityImage(ds));
+	DurationSketch *image = DsEqualityImage(ds);
+	uint32		h = SpBytesHash((struct varlena *) image);
 
+	if (image != ds)
+		pfree(image);
 	PG_FREE_IF_COPY(ds, 0);
 	PG_RETURN_UINT32(h);
 }
