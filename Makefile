@@ -4,6 +4,12 @@
 # (src/*.sql), each living next to the C file that implements it, so a family
 # is read and changed in one place.  The result, salesperf--$(EXTVERSION).sql,
 # is a build product and is not committed.
+#
+# upgrade/ holds what older releases need: the install script of the first
+# release exactly as it shipped (salesperf--0.1.0.sql, frozen, so
+# CREATE EXTENSION salesperf VERSION '0.1.0' installs what users have), and
+# one upgrade script per release (salesperf--OLD--NEW.sql).  The module keeps
+# every C symbol an older script references.
 
 EXTENSION   = salesperf
 EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
@@ -13,7 +19,7 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 SQL_PARTS   = src/salesperf.sql $(filter-out src/salesperf.sql,$(sort $(wildcard src/*.sql)))
 
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+DATA        = $(wildcard upgrade/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

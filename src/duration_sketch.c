@@ -2669,3 +2669,91 @@ duration_sketch_histogram_edges(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/* ---------------------------------------------------------------------
+ * Equality and hashing (DISTINCT, GROUP BY, UNION, hash joins)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * The image a sketch is compared and hashed by: its stored form.  Every
+ * stored value already is that (final functions and both inputs end in
+ * DsCanonical, headers start zeroed), so this only copies for a working
+ * state returned by a support function called directly, or for a NULL
+ * percentile received with another NaN's bits (the text form prints every
+ * NaN as "null", so they are one state).
+ */
+static DurationSketch *
+DsEqualityImage(DurationSketch *ds)
+{
+	float8		nan = get_float8_nan();
+	bool		odd_nan = false;
+	bool		stored = ds->format == DS_FORMAT_COMPACT;
+
+	if (ds->format == DS_FORMAT_EXACT && DsExactCapacity(ds) == ds->nvalues)
+	{
+		stored = true;
+		for (int j = 1; j < ds->nvalues && stored; j++)
+			stored = DsValues(ds)[j - 1] <= DsValues(ds)[j];
+	}
+	for (int j = 0; j < ds->nparams; j++)
+		if (isnan(DsParams(ds)[j]) && memcmp(&DsParams(ds)[j], &nan, sizeof(nan)) != 0)
+			odd_nan = true;
+	if (!stored)
+		ds = DsCanonical(ds);
+	else if (odd_nan)
+		ds = (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
+	if (odd_nan)
+		for (int j = 0; j < ds->nparams; j++)
+			if (isnan(DsParams(ds)[j]))
+				DsParams(ds)[j] = nan;
+	return ds;
+}
+
+/* Two sketches are equal when they hold the same state (same stored form) */
+static bool
+DsEqual(FunctionCallInfo fcinfo)
+{
+	DurationSketch *a = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *b = PG_GETARG_DURATION_SKETCH_P(1);
+	DurationSketch *ia = DsEqualityImage(a);
+	DurationSketch *ib = DsEqualityImage(b);
+	bool		eq = SpBytesEqual((struct varlena *) ia, (struct varlena *) ib);
+
+	if (ia != a)
+		pfree(ia);
+	if (ib != b)
+		pfree(ib);
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return eq;
+}
+
+PG_FUNCTION_INFO_V1(duration_sketch_eq);
+Datum
+duration_sketch_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(DsEqual(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(duration_sketch_ne);
+Datum
+duration_sketch_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!DsEqual(fcinfo));
+}
+
+/* Hash of the stored form: equal sketches hash alike */
+PG_FUNCTION_INFO_V1(duration_sketch_hash);
+Datum
+duration_sketch_hash(PG_FUNCTION_ARGS)
+{
+	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *image = DsEqualityImage(ds);
+	uint32		h = SpBytesHash((struct varlena *) image);
+
+	if (image != ds)
+		pfree(image);
+	PG_FREE_IF_COPY(ds, 0);
+	PG_RETURN_UINT32(h);
+}

@@ -33,6 +33,47 @@ COMMENT ON FUNCTION @extschema@.duration_sketch_out(@extschema@.duration_sketch)
 COMMENT ON FUNCTION @extschema@.duration_sketch_recv(internal) IS 'binary input of duration_sketch';
 COMMENT ON FUNCTION @extschema@.duration_sketch_send(@extschema@.duration_sketch) IS 'binary output of duration_sketch';
 
+-- Equality and hashing of states (DISTINCT, GROUP BY, UNION, IN, hash joins):
+-- the same stored form (exact values, or bucket counts, and the same
+-- header: accuracy, percentiles, count, zeros, min, max, sum)
+CREATE FUNCTION @extschema@.duration_sketch_eq(@extschema@.duration_sketch, @extschema@.duration_sketch) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.duration_sketch_ne(@extschema@.duration_sketch, @extschema@.duration_sketch) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.duration_sketch_hash(@extschema@.duration_sketch) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.duration_sketch_eq(@extschema@.duration_sketch, @extschema@.duration_sketch) IS
+	'true if two duration_sketch values hold the same state';
+COMMENT ON FUNCTION @extschema@.duration_sketch_ne(@extschema@.duration_sketch, @extschema@.duration_sketch) IS
+	'true unless two duration_sketch values hold the same state';
+COMMENT ON FUNCTION @extschema@.duration_sketch_hash(@extschema@.duration_sketch) IS
+	'hash of a duration_sketch that agrees with =';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.duration_sketch, RIGHTARG = @extschema@.duration_sketch,
+	FUNCTION = @extschema@.duration_sketch_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel,
+	HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.duration_sketch, RIGHTARG = @extschema@.duration_sketch,
+	FUNCTION = @extschema@.duration_sketch_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.duration_sketch, @extschema@.duration_sketch) IS 'same state';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.duration_sketch, @extschema@.duration_sketch) IS 'not the same state';
+
+CREATE OPERATOR CLASS @extschema@.duration_sketch_ops
+	DEFAULT FOR TYPE @extschema@.duration_sketch USING hash AS
+	OPERATOR 1 @extschema@.= (@extschema@.duration_sketch, @extschema@.duration_sketch),
+	FUNCTION 1 @extschema@.duration_sketch_hash(@extschema@.duration_sketch);
+COMMENT ON OPERATOR FAMILY @extschema@.duration_sketch_ops USING hash IS
+	'hash equality of duration_sketch states';
+COMMENT ON OPERATOR CLASS @extschema@.duration_sketch_ops USING hash IS
+	'hash equality of duration_sketch states: DISTINCT, GROUP BY, UNION and hash joins';
+
 -- Transition, inverse, combine and final support (not meant to be called directly)
 CREATE FUNCTION @extschema@.duration_sketch_trans_interval(@extschema@.duration_sketch, interval)
 	RETURNS @extschema@.duration_sketch

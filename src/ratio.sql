@@ -46,7 +46,8 @@ CREATE OPERATOR @extschema@.= (
 	LEFTARG = @extschema@.kpi_ratio, RIGHTARG = @extschema@.kpi_ratio,
 	FUNCTION = @extschema@.kpi_ratio_eq,
 	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
-	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel,
+	HASHES
 );
 CREATE OPERATOR @extschema@.<> (
 	LEFTARG = @extschema@.kpi_ratio, RIGHTARG = @extschema@.kpi_ratio,
@@ -54,6 +55,24 @@ CREATE OPERATOR @extschema@.<> (
 	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
 	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
 );
+
+COMMENT ON OPERATOR @extschema@.= (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'same kind, numerator and denominator';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'not the same kind, numerator and denominator';
+
+-- Hashing of states, agreeing with = (DISTINCT, GROUP BY, UNION, IN, hash joins)
+CREATE FUNCTION @extschema@.kpi_ratio_hash(@extschema@.kpi_ratio) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.kpi_ratio_hash(@extschema@.kpi_ratio) IS
+	'hash of a kpi_ratio that agrees with =';
+
+CREATE OPERATOR CLASS @extschema@.kpi_ratio_ops
+	DEFAULT FOR TYPE @extschema@.kpi_ratio USING hash AS
+	OPERATOR 1 @extschema@.= (@extschema@.kpi_ratio, @extschema@.kpi_ratio),
+	FUNCTION 1 @extschema@.kpi_ratio_hash(@extschema@.kpi_ratio);
+COMMENT ON OPERATOR FAMILY @extschema@.kpi_ratio_ops USING hash IS
+	'hash equality of kpi_ratio states';
+COMMENT ON OPERATOR CLASS @extschema@.kpi_ratio_ops USING hash IS
+	'hash equality of kpi_ratio states: DISTINCT, GROUP BY, UNION and hash joins';
 
 -- Transition, inverse and combine support (not meant to be called directly)
 CREATE FUNCTION @extschema@.kpi_ratio_close_trans(@extschema@.kpi_ratio, boolean) RETURNS @extschema@.kpi_ratio

@@ -7,6 +7,7 @@
 #include <float.h>
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -136,4 +137,23 @@ SpNumericSign(Numeric n)
 {
 	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n),
 											 NumericGetDatum(SpNumericZero())));
+}
+
+/*
+ * Equality of two states by their bytes, for a type whose stored form is
+ * canonical (one image per logical state); both already detoasted.
+ */
+bool
+SpBytesEqual(const struct varlena *a, const struct varlena *b)
+{
+	return VARSIZE(a) == VARSIZE(b) &&
+		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
+}
+
+/* The hash that agrees with SpBytesEqual */
+uint32
+SpBytesHash(const struct varlena *v)
+{
+	return DatumGetUInt32(hash_any((const unsigned char *) VARDATA(v),
+								   VARSIZE(v) - VARHDRSZ));
 }

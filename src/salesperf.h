@@ -81,4 +81,8 @@ extern Numeric SpNumericCanonical(Numeric n);
 extern int	SpNumericSign(Numeric n);
 extern double SpNumericRatio(Numeric num, Numeric den);
 
+/* Equality and hash of canonical states by their (detoasted) bytes */
+extern bool SpBytesEqual(const struct varlena *a, const struct varlena *b);
+extern uint32 SpBytesHash(const struct varlena *v);
+
 #endif							/* SALESPERF_H */

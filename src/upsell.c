@@ -1943,3 +1943,113 @@ upsell_summary_account_count(PG_FUNCTION_ARGS)
 		PG_RETURN_INT64(state->accounts->members);
 	PG_RETURN_INT64(UpsellDatumGetFlat(d)->naccounts);
 }
+
+/* ---------------------------------------------------------------------
+ * Equality and hashing (DISTINCT, GROUP BY, UNION, hash joins)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Summaries are compared account by account on their flat forms (both
+ * sorted by key), not byte by byte: a text key can be stored with a short
+ * or a long varlena header depending on where it came from, and a key type
+ * may have equal values with different images (numeric 1.0 and 1.00).  So
+ * keys are compared with the key type's equality and hashed with its hash
+ * function (both "C" for collatable keys), amounts with numeric_eq and
+ * hash_numeric: exactly how the state itself tells accounts apart.
+ */
+static bool
+UpsellEqual(UpsellFlat *a, UpsellFlat *b)
+{
+	UpsellKeyType kt;
+	char	   *pa = (char *) a + UPSELL_FLAT_HDRSZ;
+	char	   *pb = (char *) b + UPSELL_FLAT_HDRSZ;
+
+	if (a->keytype != b->keytype || a->naccounts != b->naccounts)
+		return false;
+	UpsellKeyTypeInit(&kt, a->keytype);
+	for (int32 i = 0; i < a->naccounts; i++)
+	{
+		UpsellAccountData x,
+					y;
+
+		CHECK_FOR_INTERRUPTS();
+		pa = UpsellReadAccount(&kt, pa, &x);
+		pb = UpsellReadAccount(&kt, pb, &y);
+		if (x.start_at != y.start_at || x.end_at != y.end_at ||
+			!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(x.start_value),
+											  NumericGetDatum(y.start_value))) ||
+			!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(x.end_value),
+											  NumericGetDatum(y.end_value))))
+			return false;
+		if (OidIsValid(kt.type) &&
+			!DatumGetBool(FunctionCall2Coll(&kt.tce->eq_opr_finfo, kt.collation,
+											x.key, y.key)))
+			return false;
+	}
+	return true;
+}
+
+/* The hash that agrees with UpsellEqual */
+static uint32
+UpsellHash(UpsellFlat *flat)
+{
+	UpsellKeyType kt;
+	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
+	uint32		h = hash_combine(hash_uint32(flat->keytype), hash_uint32(flat->naccounts));
+
+	UpsellKeyTypeInit(&kt, flat->keytype);
+	for (int32 i = 0; i < flat->naccounts; i++)
+	{
+		UpsellAccountData a;
+
+		CHECK_FOR_INTERRUPTS();
+		p = UpsellReadAccount(&kt, p, &a);
+		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, TimestampTzGetDatum(a.start_at))));
+		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, TimestampTzGetDatum(a.end_at))));
+		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric, NumericGetDatum(a.start_value))));
+		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric, NumericGetDatum(a.end_value))));
+		if (OidIsValid(kt.type))
+			h = hash_combine(h, DatumGetUInt32(FunctionCall1Coll(&kt.tce->hash_proc_finfo,
+																 kt.collation, a.key)));
+	}
+	return h;
+}
+
+/* Equality of two summaries of any form (flat, toasted or expanded) */
+static bool
+UpsellEqualArgs(FunctionCallInfo fcinfo)
+{
+	UpsellFlat *a = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+	UpsellFlat *b = UpsellDatumGetFlat(PG_GETARG_DATUM(1));
+	bool		eq = UpsellEqual(a, b);
+
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return eq;
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_eq);
+Datum
+upsell_summary_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(UpsellEqualArgs(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_ne);
+Datum
+upsell_summary_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(!UpsellEqualArgs(fcinfo));
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_hash);
+Datum
+upsell_summary_hash(PG_FUNCTION_ARGS)
+{
+	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
+	uint32		h = UpsellHash(flat);
+
+	PG_FREE_IF_COPY(flat, 0);
+	PG_RETURN_UINT32(h);
+}

@@ -34,6 +34,47 @@ COMMENT ON FUNCTION @extschema@.upsell_summary_out(@extschema@.upsell_summary) I
 COMMENT ON FUNCTION @extschema@.upsell_summary_recv(internal) IS 'binary input of upsell_summary';
 COMMENT ON FUNCTION @extschema@.upsell_summary_send(@extschema@.upsell_summary) IS 'binary output of upsell_summary';
 
+-- Equality and hashing of states (DISTINCT, GROUP BY, UNION, IN, hash joins):
+-- the same key type and, per account, equal keys (the key type's equality),
+-- the same first and last times and equal amounts
+CREATE FUNCTION @extschema@.upsell_summary_eq(@extschema@.upsell_summary, @extschema@.upsell_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.upsell_summary_ne(@extschema@.upsell_summary, @extschema@.upsell_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.upsell_summary_hash(@extschema@.upsell_summary) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.upsell_summary_eq(@extschema@.upsell_summary, @extschema@.upsell_summary) IS
+	'true if two upsell_summary values hold the same state';
+COMMENT ON FUNCTION @extschema@.upsell_summary_ne(@extschema@.upsell_summary, @extschema@.upsell_summary) IS
+	'true unless two upsell_summary values hold the same state';
+COMMENT ON FUNCTION @extschema@.upsell_summary_hash(@extschema@.upsell_summary) IS
+	'hash of a upsell_summary that agrees with =';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.upsell_summary, RIGHTARG = @extschema@.upsell_summary,
+	FUNCTION = @extschema@.upsell_summary_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel,
+	HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+	LEFTARG = @extschema@.upsell_summary, RIGHTARG = @extschema@.upsell_summary,
+	FUNCTION = @extschema@.upsell_summary_ne,
+	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+COMMENT ON OPERATOR @extschema@.= (@extschema@.upsell_summary, @extschema@.upsell_summary) IS 'same state';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.upsell_summary, @extschema@.upsell_summary) IS 'not the same state';
+
+CREATE OPERATOR CLASS @extschema@.upsell_summary_ops
+	DEFAULT FOR TYPE @extschema@.upsell_summary USING hash AS
+	OPERATOR 1 @extschema@.= (@extschema@.upsell_summary, @extschema@.upsell_summary),
+	FUNCTION 1 @extschema@.upsell_summary_hash(@extschema@.upsell_summary);
+COMMENT ON OPERATOR FAMILY @extschema@.upsell_summary_ops USING hash IS
+	'hash equality of upsell_summary states';
+COMMENT ON OPERATOR CLASS @extschema@.upsell_summary_ops USING hash IS
+	'hash equality of upsell_summary states: DISTINCT, GROUP BY, UNION and hash joins';
+
 -- Transition and combine support (not meant to be called directly).  Not
 -- strict: the first row creates the state, and rows with a NULL are skipped.
 CREATE FUNCTION @extschema@.upsell_summary_trans(@extschema@.upsell_summary, anyelement, numeric, timestamptz)

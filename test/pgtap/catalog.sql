@@ -47,5 +47,26 @@ WHERE t.typtype = 'b';
 SELECT ok(typsend <> 0 AND typreceive <> 0, typname || ' has send and receive') FROM ext_types ORDER BY typname;
 SELECT ok(obj_description(oid, 'pg_type') IS NOT NULL, typname || ' has a COMMENT') FROM ext_types ORDER BY typname;
 
+-- every type: a hashable = whose negator is <>, and a default hash operator
+-- class with a strict, immutable hash function (DISTINCT, GROUP BY, UNION,
+-- IN, hash joins)
+SELECT ok(EXISTS (SELECT 1 FROM pg_operator o
+                  WHERE o.oprname = '=' AND o.oprleft = t.oid AND o.oprright = t.oid AND o.oprcanhash
+                    AND o.oprcom = o.oid AND o.oprnegate::regoperator::text ~ '<>'),
+          typname || ' has a hashable = with <> as its negator') FROM ext_types t ORDER BY typname;
+SELECT ok(EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod
+                  JOIN pg_amproc ap ON ap.amprocfamily = c.opcfamily AND ap.amprocnum = 1
+                  JOIN pg_proc p ON p.oid = ap.amproc
+                  WHERE am.amname = 'hash' AND c.opcintype = t.oid AND c.opcdefault
+                    AND p.proisstrict AND p.provolatile = 'i'),
+          typname || ' has a default hash operator class with a strict, immutable hash function')
+FROM ext_types t ORDER BY typname;
+-- every operator, operator class and family: a comment
+SELECT ok(obj_description(d.objid, d.classid::regclass::name) IS NOT NULL,
+          pg_describe_object(d.classid, d.objid, 0) || ' has a COMMENT')
+FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'salesperf'
+WHERE d.deptype = 'e' AND d.classid IN ('pg_operator'::regclass, 'pg_opclass'::regclass, 'pg_opfamily'::regclass)
+ORDER BY pg_describe_object(d.classid, d.objid, 0);
+
 SELECT * FROM finish();
 ROLLBACK;

@@ -80,5 +80,10 @@ SELECT is((SELECT typreceive FROM pg_type WHERE oid = 'duration_sketch'::regtype
 SELECT lives_ok($$SELECT response_time_agg(g * interval '1 ms')::text::duration_sketch FROM generate_series(1, 100000) g$$,
                 'a 100,000-value sketch round-trips through text');
 
+-- equality and hashing (0.2.0): = and <>, and the hash function
+SELECT has_operator('duration_sketch', '=', 'duration_sketch', 'boolean');
+SELECT has_operator('duration_sketch', '<>', 'duration_sketch', 'boolean');
+SELECT function_returns('duration_sketch_hash', ARRAY['duration_sketch'], 'integer');
+
 SELECT * FROM finish();
 ROLLBACK;

@@ -47,5 +47,8 @@ SELECT is((SELECT count(*) FROM pg_aggregate WHERE aggtranstype = 'kpi_ratio'::r
           (SELECT count(*) FROM pg_aggregate WHERE aggtranstype = 'kpi_ratio'::regtype),
           'moving and plain modes use the same transition function and state');
 
+-- hashing (0.2.0), agreeing with =
+SELECT function_returns('kpi_ratio_hash', ARRAY['kpi_ratio'], 'integer');
+
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,7 +6,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(55);
+SELECT plan(58);
 
 -- the type
 SELECT has_type('upsell_summary');
@@ -98,6 +98,11 @@ SELECT is((SELECT current_value(s) FROM big2), 202000000::numeric,
           '1M accounts: rollup with itself doubles values at equal times');
 SELECT is((SELECT upsell_rate(a, 100 + (a % 2), '2024-01-01'::timestamptz + make_interval(days => a % 2))
            FROM generate_series(1, 1000000) a), 0::float8, '1M single-snapshot accounts, one step: growth 0');
+
+-- equality and hashing (0.2.0): = and <>, and the hash function
+SELECT has_operator('upsell_summary', '=', 'upsell_summary', 'boolean');
+SELECT has_operator('upsell_summary', '<>', 'upsell_summary', 'boolean');
+SELECT function_returns('upsell_summary_hash', ARRAY['upsell_summary'], 'integer');
 
 SELECT * FROM finish();
 ROLLBACK;
