@@ -72,7 +72,9 @@ sp_build_variant() {
 			"$SP_ROOT/expected" "$dir/" &&
 		cp -r "$SP_ROOT/test/data" "$SP_ROOT/test/fuzz" "$dir/test/" || return 1
 	if [ -d "$SP_ROOT/upgrade" ]; then cp -r "$SP_ROOT/upgrade" "$dir/" || return 1; fi
-	make -C "$dir" -s "$@" &&
+	# the copy may carry the tree's own objects: build everything anew
+	make -C "$dir" -s clean >/dev/null &&
+		make -C "$dir" -s "$@" &&
 		make -C "$dir" -s install "$@" DESTDIR="$SP_PREFIX"
 }
 
