@@ -6,10 +6,8 @@
 -- Sections: SDR, AE and AM scorecards; top quartile vs median per role;
 -- the two-step path (materialized view of daily states, rollup to month and
 -- quarter, equal to the one-step answer; refresh scheduled with pg_cron).
--- A section whose KPI family is not installed in this build is skipped with
--- a note, so the file runs on any salesperf version.  Needs the extension in
--- the search_path; pg_cron is optional (the schedule step is skipped
--- without it).
+-- Needs the extension in the search_path; pg_cron is optional (the schedule
+-- step is skipped without it).
 
 \set ON_ERROR_STOP 1
 \set QUIET 1
@@ -28,12 +26,6 @@ DO $$ BEGIN
 END $$;
 DROP SCHEMA IF EXISTS demo CASCADE;
 CREATE SCHEMA demo;
-
--- Is a function with these argument types installed?
-CREATE FUNCTION demo.has_function(fname text, argtypes text) RETURNS boolean
-LANGUAGE sql STABLE
-RETURN EXISTS (SELECT FROM pg_catalog.pg_proc p
-			   WHERE p.proname = fname AND pg_catalog.oidvectortypes(p.proargtypes) = argtypes);
 
 -- A duration the way people say it: 42s, 4m 05s, 3h 12m, 2d 7h
 CREATE FUNCTION demo.fmt_duration(d interval) RETURNS text
@@ -59,17 +51,8 @@ BEGIN ATOMIC
 	SELECT format('    (%s: %s ms)', section, round(extract(epoch FROM clock_timestamp() - t0) * 1000));
 END;
 
--- Which KPI families this build has
-SELECT demo.has_function('close_rate_agg', 'boolean') AS has_ratio,
-	   demo.has_function('response_time_agg', 'interval')
-	   AND demo.has_function('response_time_percentile', 'duration_sketch, double precision')
-	   AND demo.has_function('share_within', 'duration_sketch, interval') AS has_sketch,
-	   demo.has_function('upsell_rate_agg', 'anyelement, numeric, timestamp with time zone')
-	   AND demo.has_function('upsell_rate', 'upsell_summary')
-	   AND demo.has_function('starting_value', 'upsell_summary')
-	   AND demo.has_function('current_value', 'upsell_summary') AS has_upsell,
-	   to_regnamespace('cron') IS NOT NULL AS has_cron
-\gset
+-- Is pg_cron installed in this database? (optional: only the schedule step needs it)
+SELECT to_regnamespace('cron') IS NOT NULL AS has_cron \gset
 
 \echo
 \echo '================================================================================'
@@ -83,11 +66,6 @@ SELECT (SELECT count(*) FILTER (WHERE role = 'SDR') || ' SDRs, '
 	   (SELECT count(*) FROM crm.opportunities) AS "opportunities",
 	   (SELECT count(*) FROM crm.accounts) AS "accounts",
 	   (SELECT min(created_at)::date || ' .. ' || max(created_at)::date FROM crm.leads) AS "period";
-SELECT CASE WHEN have THEN 'yes' ELSE 'not yet' END AS "installed", family AS "KPI family in this build"
-FROM (VALUES (1, 'ratios (close_rate, lead_qualification_efficiency)', :'has_ratio'::boolean),
-			 (2, 'response times (duration_sketch)', :'has_sketch'::boolean),
-			 (3, 'upsell (upsell_summary)', :'has_upsell'::boolean)) f(ord, family, have)
-ORDER BY ord;
 
 -- ===========================================================================
 \echo
@@ -110,7 +88,6 @@ FROM crm.leads l
 JOIN crm.users u ON u.user_id = l.owner_id
 GROUP BY u.user_id, u.name;
 
-\if :has_sketch
 SELECT s.sdr AS "SDR",
 	   round(s.leads / 12.0) AS "leads/month",
 	   demo.pct(s.qualified::float8 / s.leads) AS "qualified",
@@ -124,17 +101,6 @@ FROM sdr_card s
 LEFT JOIN (SELECT owner_id, response_time_agg(first_touch_at - created_at) AS response
 		   FROM crm.leads GROUP BY owner_id) r ON r.owner_id = s.user_id
 ORDER BY s.qualified::float8 / s.leads DESC;
-\else
-SELECT s.sdr AS "SDR",
-	   round(s.leads / 12.0) AS "leads/month",
-	   demo.pct(s.qualified::float8 / s.leads) AS "qualified",
-	   round((s.efficiency * 100)::numeric, 1) AS "qualified/100 calls",
-	   format('%s (%s)', s.never_contacted, demo.pct(s.never_contacted::float8 / s.leads)) AS "never contacted"
-FROM sdr_card s
-ORDER BY s.qualified::float8 / s.leads DESC;
-\echo ' note: response time p50 / p90 and the share answered within 5 minutes need the'
-\echo ' duration_sketch family (response_time_agg), not installed in this build: skipped.'
-\endif
 SELECT demo.took('SDR scorecard', :'t0') AS took \gset
 \echo :took
 
@@ -164,7 +130,6 @@ SELECT a.*,
 	   rank() OVER (ORDER BY wilson_lower(a.deals) DESC) AS wilson_rank
 FROM ae_card a;
 
-\if :has_sketch
 SELECT b.wilson_rank AS "rank", b.ae AS "AE", b.deals AS "won/closed",
 	   demo.pct(close_rate(b.deals)) AS "close rate",
 	   demo.pct(close_rate(b.deal_value)) AS "by value",
@@ -175,17 +140,6 @@ FROM ae_board b
 LEFT JOIN (SELECT owner_id, response_time_percentile(closed_at - created_at, 0.5) AS cycle_p50
 		   FROM crm.opportunities WHERE is_won GROUP BY owner_id) c ON c.owner_id = b.user_id
 ORDER BY b.wilson_rank, b.ae;
-\else
-SELECT b.wilson_rank AS "rank", b.ae AS "AE", b.deals AS "won/closed",
-	   demo.pct(close_rate(b.deals)) AS "close rate",
-	   demo.pct(close_rate(b.deal_value)) AS "by value",
-	   format('%s .. %s', demo.pct(wilson_lower(b.deals)), demo.pct(wilson_upper(b.deals))) AS "95% Wilson interval",
-	   b.naive_rank AS "naive rank"
-FROM ae_board b
-ORDER BY b.wilson_rank, b.ae;
-\echo ' note: the sales-cycle p50 needs the duration_sketch family'
-\echo ' (response_time_percentile), not installed in this build: skipped.'
-\endif
 SELECT demo.took('AE scorecard', :'t0') AS took \gset
 \echo :took
 
@@ -195,7 +149,6 @@ SELECT demo.took('AE scorecard', :'t0') AS took \gset
 \echo ' 3. AM scorecard: portfolio growth per account manager over 2025'
 \echo '--------------------------------------------------------------------------------'
 SELECT clock_timestamp() AS t0 \gset
-\if :has_upsell
 \echo ' upsell rate = (current - starting) / starting portfolio, each account valued at'
 \echo ' its first and latest monthly snapshot: upsell_rate(account_id, value, month).'
 \echo ' A churned account counts with its final 0.'
@@ -210,10 +163,6 @@ JOIN crm.accounts a USING (account_id)
 JOIN crm.users u ON u.user_id = a.owner_id
 GROUP BY u.name
 ORDER BY upsell_rate(s.account_id, s.value, s.month::timestamptz) DESC;
-\else
-\echo ' note: the upsell family (upsell_rate_agg, upsell_summary) is not installed in'
-\echo ' this build: AM scorecard skipped.'
-\endif
 SELECT demo.took('AM scorecard', :'t0') AS took \gset
 \echo :took
 
@@ -271,7 +220,6 @@ FROM (SELECT o.owner_id,
 					 (5, 'average deal size', r.avg_amount),
 					 (6, 'days to win (mean)', r.cycle_days)) f;
 
-\if :has_upsell
 -- AMs: outcome = upsell rate
 INSERT INTO rep_figures
 SELECT 'AM', r.owner_id, r.upsell, f.*
@@ -288,7 +236,6 @@ FROM (SELECT a.owner_id,
 					 (2, 'check-ins per account-month', r.checkins),
 					 (3, '% of accounts churned', 100 * r.churned),
 					 (4, 'accounts', r.accounts)) f;
-\endif
 
 SELECT role AS "role", figure AS "figure",
 	   round(avg(value) FILTER (WHERE quartile = 1)::numeric, 2) AS "top quartile",
@@ -301,10 +248,6 @@ FROM (SELECT *, ntile(4) OVER (PARTITION BY role, ord ORDER BY outcome DESC) AS 
 	  FROM rep_figures) r
 GROUP BY role, ord, figure
 ORDER BY CASE role WHEN 'SDR' THEN 1 WHEN 'AE' THEN 2 ELSE 3 END, ord;
-\if :has_upsell
-\else
-\echo ' note: the AM rows need the upsell family, not installed in this build: skipped.'
-\endif
 SELECT demo.took('top quartile vs median', :'t0') AS took \gset
 \echo :took
 
@@ -328,7 +271,6 @@ WHERE is_closed
 GROUP BY 1, 2;
 CREATE UNIQUE INDEX ON demo.daily_ae (day, ae_id);
 
-\if :has_sketch
 CREATE MATERIALIZED VIEW demo.daily_sdr AS
 SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
 	   count(*) AS leads,
@@ -337,20 +279,8 @@ SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
 	   response_time_agg(first_touch_at - created_at) AS response
 FROM crm.leads
 GROUP BY 1, 2;
-\else
-CREATE MATERIALIZED VIEW demo.daily_sdr AS
-SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
-	   count(*) AS leads,
-	   count(*) FILTER (WHERE first_touch_at IS NULL) AS never_contacted,
-	   lead_qualification_efficiency_agg(qualified, calls) AS qualification
-FROM crm.leads
-GROUP BY 1, 2;
-\echo ' note: duration_sketch not installed: demo.daily_sdr is built without its'
-\echo ' response column (response_time_agg).'
-\endif
 CREATE UNIQUE INDEX ON demo.daily_sdr (day, sdr_id);
 
-\if :has_upsell
 CREATE MATERIALIZED VIEW demo.daily_am AS
 SELECT s.month AS day, a.owner_id AS am_id,
 	   upsell_rate_agg(s.account_id, s.value, s.month::timestamp AT TIME ZONE 'UTC') AS book
@@ -358,9 +288,6 @@ FROM crm.account_snapshots s
 JOIN crm.accounts a USING (account_id)
 GROUP BY 1, 2;
 CREATE UNIQUE INDEX ON demo.daily_am (day, am_id);
-\else
-\echo ' note: upsell family not installed: no demo.daily_am view (upsell_rate_agg).'
-\endif
 
 SELECT c.relname AS "materialized view", c.reltuples::bigint AS "rows",
 	   pg_size_pretty(pg_total_relation_size(c.oid)) AS "size",
@@ -375,20 +302,16 @@ FROM demo.daily_ae WHERE day = date '2025-06-02' AND ae_id = (SELECT min(ae_id) 
 UNION ALL
 SELECT 'kpi_ratio', 'demo.daily_ae.deal_value', deal_value::text, length(deal_value::text)
 FROM demo.daily_ae WHERE day = date '2025-06-02' AND ae_id = (SELECT min(ae_id) FROM demo.daily_ae WHERE day = date '2025-06-02')
-\if :has_sketch
 UNION ALL
 (SELECT 'duration_sketch', 'demo.daily_sdr.response',
 		CASE WHEN length(response::text) > 60 THEN left(response::text, 57) || '...' ELSE response::text END,
 		length(response::text)
  FROM demo.daily_sdr WHERE day = date '2025-06-02' ORDER BY sdr_id LIMIT 1)
-\endif
-\if :has_upsell
 UNION ALL
 (SELECT 'upsell_summary', 'demo.daily_am.book',
 		CASE WHEN length(book::text) > 60 THEN left(book::text, 57) || '...' ELSE book::text END,
 		length(book::text)
  FROM demo.daily_am WHERE day = date '2025-06-01' ORDER BY am_id LIMIT 1)
-\endif
 ;
 SELECT demo.took('materialized views of daily states', :'t0') AS took \gset
 \echo :took
@@ -396,7 +319,6 @@ SELECT demo.took('materialized views of daily states', :'t0') AS took \gset
 \echo
 \echo ' Rolled up to months (team totals, from the stored daily states):'
 SELECT clock_timestamp() AS t0 \gset
-\if :has_sketch
 SELECT to_char(s.month, 'YYYY-MM') AS "month", s.leads AS "leads",
 	   demo.pct(1.0 * s.never / s.leads) AS "never contacted",
 	   round((lead_qualification_efficiency(s.qualification) * 100)::numeric, 1) AS "qualified/100 calls",
@@ -412,21 +334,6 @@ LEFT JOIN (SELECT date_trunc('month', day)::date AS month,
 				  rollup(deals) AS deals, rollup(deal_value) AS deal_value
 		   FROM demo.daily_ae GROUP BY 1) a USING (month)
 ORDER BY 1;
-\else
-SELECT to_char(s.month, 'YYYY-MM') AS "month", s.leads AS "leads",
-	   demo.pct(1.0 * s.never / s.leads) AS "never contacted",
-	   round((lead_qualification_efficiency(s.qualification) * 100)::numeric, 1) AS "qualified/100 calls",
-	   a.deals AS "won/closed",
-	   demo.pct(close_rate(a.deals)) AS "close rate",
-	   demo.pct(close_rate(a.deal_value)) AS "by value"
-FROM (SELECT date_trunc('month', day)::date AS month, sum(leads) AS leads, sum(never_contacted) AS never,
-			 rollup(qualification) AS qualification
-	  FROM demo.daily_sdr GROUP BY 1) s
-LEFT JOIN (SELECT date_trunc('month', day)::date AS month,
-				  rollup(deals) AS deals, rollup(deal_value) AS deal_value
-		   FROM demo.daily_ae GROUP BY 1) a USING (month)
-ORDER BY 1;
-\endif
 
 \echo ' Rolled up to quarters, next to the one-step query on the raw rows:'
 SELECT to_char(r.quarter, 'YYYY-"Q"Q') AS "quarter",
@@ -471,7 +378,6 @@ JOIN LATERAL (
 		   lead_qualification_efficiency_agg(qualified, calls) AS q
 	FROM crm.leads GROUP BY 1, 2) o USING (period, sdr_id)
 GROUP BY g.grain;
-\if :has_sketch
 INSERT INTO checks
 SELECT 'response_time p50/p90/<=5min', g.grain, count(*),
 	   count(*) FILTER (WHERE response_time_percentile(r.s, 0.5) IS NOT DISTINCT FROM response_time_percentile(o.s, 0.5)
@@ -486,8 +392,6 @@ JOIN LATERAL (
 		   response_time_agg(first_touch_at - created_at) AS s
 	FROM crm.leads GROUP BY 1, 2) o USING (period, sdr_id)
 GROUP BY g.grain;
-\endif
-\if :has_upsell
 INSERT INTO checks
 SELECT 'upsell_rate', g.grain, count(*),
 	   count(*) FILTER (WHERE upsell_rate(r.b) IS NOT DISTINCT FROM upsell_rate(o.b))
@@ -500,7 +404,6 @@ JOIN LATERAL (
 		   upsell_rate_agg(s.account_id, s.value, s.month::timestamp AT TIME ZONE 'UTC') AS b
 	FROM crm.account_snapshots s JOIN crm.accounts a USING (account_id) GROUP BY 1, 2) o USING (period, am_id)
 GROUP BY g.grain;
-\endif
 SELECT kpi AS "KPI", grain AS "rolled up to", groups AS "rep groups", matching AS "equal to one-step",
 	   groups = matching AS "all equal"
 FROM checks ORDER BY kpi, grain DESC;
