@@ -20,7 +20,9 @@
 # coverage, inputs accepted and rejected by SQLSTATE; "not ok" on any crash,
 # sanitizer report, internal error or round-trip mismatch, whose input is
 # kept in $SP_FUZZ_DIR/TARGET/, default test/results/fuzz/).
-# SP_FUZZ_TARGETS picks targets, SP_FUZZ_JOBS how many run at once (2).
+# The inputs libFuzzer added to the corpus are kept in $SP_FUZZ_DIR/TARGET/corpus.
+# SP_FUZZ_TARGETS picks targets, SP_FUZZ_JOBS how many run at once (2),
+# SP_FUZZ_ARGS adds libFuzzer arguments (e.g. -print_coverage=1).
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 
@@ -105,7 +107,7 @@ run_target() {
 	args="'-max_total_time=$limit','-max_len=65536','-timeout=30','-rss_limit_mb=4096',"
 	args+="'-detect_leaks=0','-handle_usr1=0','-handle_usr2=0','-handle_int=0','-handle_term=0',"
 	args+="'-print_final_stats=1','-artifact_prefix=$d/artifacts/',$dict"
-	for a in "$@"; do args+="'$a',"; done
+	for a in "$@" ${SP_FUZZ_ARGS:-}; do args+="'$a',"; done
 	args+="'$d/new','$work/corpus/$target'"
 	echo "SELECT salesperf_fuzz('$type', $binary, ARRAY[$args]);" | single "$d/data" >"$d/log" 2>&1
 	echo $? >"$d/status"
@@ -148,6 +150,7 @@ for t in $targets; do
 	rm -rf "${out:?}/$t"
 	mkdir -p "$out/$t"
 	cp "$d/log" "$out/$t/"
+	cp -r "$d/new" "$out/$t/corpus" 2>/dev/null
 	status=$(cat "$d/status" 2>/dev/null || echo 1)
 	runs=$(sed -nE 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\1/p' "$d/log")
 	took=$(sed -nE 's/^Done ([0-9]+) runs in ([0-9]+) second.*/\2/p' "$d/log")
