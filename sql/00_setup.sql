@@ -63,7 +63,26 @@ BEGIN
 	RETURN result;
 END $$;
 
+-- An unsigned LEB128 varint, for hand-built binary payloads (the binary
+-- forms of duration_sketch and upsell_summary use them for lengths, counts
+-- and deltas)
+CREATE FUNCTION test.varint(v numeric) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+	r bytea := '\x';
+	b int;
+BEGIN
+	LOOP
+		b := mod(v, 128)::int;
+		v := div(v, 128);
+		IF v = 0 THEN
+			RETURN r || set_byte('\x00'::bytea, 0, b);
+		END IF;
+		r := r || set_byte('\x00'::bytea, 0, b + 128);
+	END LOOP;
+END $$;
+
 -- the helpers work: a bigint through both paths
 SELECT test.binary_round_trip(42::bigint) AS round_trip,
        test.binary_receive('bigint', int8send(7)) AS received,
-       test.binary_round_trip_rows('SELECT g AS n, g::text AS t FROM generate_series(1, 3) g') AS rows_round_trip;
+       test.binary_round_trip_rows('SELECT g AS n, g::text AS t FROM generate_series(1, 3) g') AS rows_round_trip,
+       test.varint(300) = '\xac02'::bytea AS varint;

@@ -42,22 +42,11 @@ bail() { echo "Bail out! $*"; exit 1; }
 sp_need_packages "${SP_BASE_PACKAGES[@]}" clang libfuzzer-14-dev libclang-rt-14-dev llvm-14 ||
 	bail "missing packages"
 
-work=$(mktemp -d /tmp/salesperf-fuzz.XXXXXX)
-chmod 755 "$work"
-runas=()
-if [ "$(id -u)" -eq 0 ]; then
-	chown postgres: "$work"
-	runas=(runuser -u postgres --)
-fi
+sp_private_work fuzz || bail "cannot make a work directory and sandbox"
+work=$SP_WORK
+runas=("${SP_RUNAS[@]}")
 cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
-
-if [ -z "$SP_PREFIX" ]; then
-	SP_PREFIX=$work/sandbox
-	"$SP_ROOT/scripts/dev-sandbox" "$SP_PREFIX" >/dev/null || bail "cannot make a sandbox"
-	SP_PGBIN=$SP_PREFIX/usr/lib/postgresql/$SP_PGVER/bin
-fi
-[ -x "$SP_PGBIN/postgres" ] || bail "no server in SP_PREFIX=$SP_PREFIX (run scripts/dev-sandbox $SP_PREFIX)"
 mkdir -p "$out"
 
 # The instrumented build: every src/*.c plus the driver, libFuzzer linked in
