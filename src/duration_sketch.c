@@ -1623,6 +1623,9 @@ duration_sketch_recv(PG_FUNCTION_ARGS)
 	hdr.max_us = pq_getmsgint64(buf);
 	hdr.sum_hi = pq_getmsgint64(buf);
 	hdr.sum_lo = (uint64) pq_getmsgint64(buf);
+	/* no accuracy yet (an empty sketch) is +0, whatever the sign bit says */
+	if (hdr.alpha == 0)
+		hdr.alpha = 0;
 	if (hdr.alpha != 0 || hdr.count > 0)
 	{
 		if (isnan(hdr.alpha) || hdr.alpha < DS_ALPHA_MIN || hdr.alpha > DS_ALPHA_MAX)
