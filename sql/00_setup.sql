@@ -41,9 +41,11 @@ BEGIN
 	RETURN same;
 END $$;
 
--- Feed raw bytes to a type's receive function (as one binary COPY field)
-CREATE FUNCTION test.binary_receive(typ regtype, payload bytea) RETURNS text
-LANGUAGE plpgsql AS $$
+-- Feed raw bytes to a type's receive function (as one binary COPY field);
+-- the value received, as text, or with resend => true as the hex of what the
+-- type's send function makes of it
+CREATE FUNCTION test.binary_receive(typ regtype, payload bytea, resend boolean DEFAULT false)
+RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	file bytea := '\x5047434f50590aff0d0a00'::bytea     -- PGCOPY\n\377\r\n\0
 		|| '\x0000000000000000'::bytea                  -- flags, extension
@@ -58,7 +60,13 @@ BEGIN
 	EXECUTE format('CREATE TEMP TABLE recv_in (v %s) ON COMMIT DROP', typ);
 	EXECUTE format('COPY recv_in FROM %L (FORMAT binary)',
 				   current_setting('data_directory') || '/salesperf_recv.bin');
-	SELECT recv_in.v::text INTO result FROM recv_in;
+	IF resend THEN
+		EXECUTE format('SELECT encode(%s(v), ''hex'') FROM recv_in',
+					   (SELECT typsend FROM pg_type WHERE oid = typ)::regproc)
+		   INTO result;
+	ELSE
+		SELECT recv_in.v::text INTO result FROM recv_in;
+	END IF;
 	DROP TABLE recv_in;
 	RETURN result;
 END $$;

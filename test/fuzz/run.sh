@@ -12,7 +12,9 @@
 # in its own single-user backend, which hands control to libFuzzer:
 #   SELECT salesperf_fuzz('TYPE', binary, ARRAY[libFuzzer arguments])
 # starting from the committed seed corpus test/fuzz/corpus/TARGET
-# (test/fuzz/make-seeds.sh) and, for text, the dictionary test/fuzz/dict/.
+# (test/fuzz/make-seeds.sh), the inputs that once found a bug
+# (test/fuzz/found/TARGET, also regression tests in sql/) and, for text, the
+# dictionary test/fuzz/dict/.
 # First, two canary runs must be caught by ASan and UBSan, so a build that
 # lost its sanitizers fails.
 #
@@ -66,7 +68,7 @@ else
 fi
 
 # A database with the extension and the driver's SQL function
-cp -r "$here/corpus" "$here/dict" "$work/"
+cp -r "$here/corpus" "$here/found" "$here/dict" "$work/"
 (cd "$work" && "${runas[@]}" "$SP_PGBIN/initdb" -D "$work/template" -U postgres -A trust \
 	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || bail "initdb failed"
 export ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:symbolize=1:print_summary=1
@@ -98,6 +100,7 @@ run_target() {
 	args+="'-print_final_stats=1','-artifact_prefix=$d/artifacts/',$dict"
 	for a in "$@" ${SP_FUZZ_ARGS:-}; do args+="'$a',"; done
 	args+="'$d/new','$work/corpus/$target'"
+	[ -d "$work/found/$target" ] && args+=",'$work/found/$target'"
 	echo "SELECT salesperf_fuzz('$type', $binary, ARRAY[$args]);" | single "$d/data" >"$d/log" 2>&1
 	echo $? >"$d/status"
 }
