@@ -36,6 +36,12 @@ include $(PGXS)
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	cat $(SQL_PARTS) > $@
 
+# libFuzzer with ASan and UBSan against every type's input and receive
+# (FUZZ_SECONDS per target, default 60)
+.PHONY: fuzz
+fuzz:
+	$(srcdir)/test/fuzz/run.sh $(FUZZ_SECONDS)
+
 # The regression suite under Valgrind memcheck (about an hour on 2 cores)
 .PHONY: valgrind-check
 valgrind-check:

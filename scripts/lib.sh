@@ -60,6 +60,45 @@ sp_build_install() {
 		make -C "$SP_ROOT" -s install ${SP_PREFIX:+DESTDIR=$SP_PREFIX} >/dev/null
 }
 
+# For runs that install a special build (Valgrind, fuzzing), which must never
+# reach /usr: a private work directory SP_WORK that the server user can use,
+# SP_RUNAS (the prefix that runs a command as that user when we are root),
+# and, without SP_PREFIX, a throwaway sandbox inside SP_WORK
+sp_private_work() {
+	SP_WORK=$(mktemp -d "/tmp/salesperf-$1.XXXXXX") || return 1
+	chmod 755 "$SP_WORK"
+	SP_RUNAS=()
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres: "$SP_WORK"
+		SP_RUNAS=(runuser -u postgres --)
+	fi
+	if [ -z "$SP_PREFIX" ]; then
+		SP_PREFIX=$SP_WORK/sandbox
+		"$SP_ROOT/scripts/dev-sandbox" "$SP_PREFIX" >/dev/null || return 1
+		SP_PGBIN=$SP_PREFIX/usr/lib/postgresql/$SP_PGVER/bin
+	fi
+	[ -x "$SP_PGBIN/postgres" ] ||
+		{ echo "no server in SP_PREFIX=$SP_PREFIX (run scripts/dev-sandbox $SP_PREFIX)" >&2; return 1; }
+}
+
+# Build a variant of the extension in a private copy of the tree (so the
+# tree's own build products are left alone) and install it into the sandbox
+# SP_PREFIX; make variables (COPT=..., CC=...) come as arguments.  Used by the
+# Valgrind and fuzzing runs, whose builds must never reach /usr.
+sp_build_variant() {
+	local dir=$1
+	shift
+	mkdir -p "$dir/test" &&
+		cp -r "$SP_ROOT/Makefile" "$SP_ROOT"/*.control "$SP_ROOT/src" "$SP_ROOT/sql" \
+			"$SP_ROOT/expected" "$dir/" &&
+		cp -r "$SP_ROOT/test/data" "$SP_ROOT/test/fuzz" "$dir/test/" || return 1
+	if [ -d "$SP_ROOT/upgrade" ]; then cp -r "$SP_ROOT/upgrade" "$dir/" || return 1; fi
+	# the copy may carry the tree's own objects: build everything anew
+	make -C "$dir" -s clean >/dev/null &&
+		make -C "$dir" -s "$@" &&
+		make -C "$dir" -s install "$@" DESTDIR="$SP_PREFIX"
+}
+
 # Start a throwaway cluster; sets PGHOST/PGPORT/PGUSER/PGDATABASE.
 # Extra postgresql.conf lines come as arguments.
 sp_cluster_start() {

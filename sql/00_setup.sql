@@ -41,9 +41,11 @@ BEGIN
 	RETURN same;
 END $$;
 
--- Feed raw bytes to a type's receive function (as one binary COPY field)
-CREATE FUNCTION test.binary_receive(typ regtype, payload bytea) RETURNS text
-LANGUAGE plpgsql AS $$
+-- Feed raw bytes to a type's receive function (as one binary COPY field);
+-- the value received, as text, or with resend => true as the hex of what the
+-- type's send function makes of it
+CREATE FUNCTION test.binary_receive(typ regtype, payload bytea, resend boolean DEFAULT false)
+RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	file bytea := '\x5047434f50590aff0d0a00'::bytea     -- PGCOPY\n\377\r\n\0
 		|| '\x0000000000000000'::bytea                  -- flags, extension
@@ -58,12 +60,37 @@ BEGIN
 	EXECUTE format('CREATE TEMP TABLE recv_in (v %s) ON COMMIT DROP', typ);
 	EXECUTE format('COPY recv_in FROM %L (FORMAT binary)',
 				   current_setting('data_directory') || '/salesperf_recv.bin');
-	SELECT recv_in.v::text INTO result FROM recv_in;
+	IF resend THEN
+		EXECUTE format('SELECT encode(%s(v), ''hex'') FROM recv_in',
+					   (SELECT typsend FROM pg_type WHERE oid = typ)::regproc)
+		   INTO result;
+	ELSE
+		SELECT recv_in.v::text INTO result FROM recv_in;
+	END IF;
 	DROP TABLE recv_in;
 	RETURN result;
+END $$;
+
+-- An unsigned LEB128 varint, for hand-built binary payloads (the binary
+-- forms of duration_sketch and upsell_summary use them for lengths, counts
+-- and deltas)
+CREATE FUNCTION test.varint(v numeric) RETURNS bytea LANGUAGE plpgsql AS $$
+DECLARE
+	r bytea := '\x';
+	b int;
+BEGIN
+	LOOP
+		b := mod(v, 128)::int;
+		v := div(v, 128);
+		IF v = 0 THEN
+			RETURN r || set_byte('\x00'::bytea, 0, b);
+		END IF;
+		r := r || set_byte('\x00'::bytea, 0, b + 128);
+	END LOOP;
 END $$;
 
 -- the helpers work: a bigint through both paths
 SELECT test.binary_round_trip(42::bigint) AS round_trip,
        test.binary_receive('bigint', int8send(7)) AS received,
-       test.binary_round_trip_rows('SELECT g AS n, g::text AS t FROM generate_series(1, 3) g') AS rows_round_trip;
+       test.binary_round_trip_rows('SELECT g AS n, g::text AS t FROM generate_series(1, 3) g') AS rows_round_trip,
+       test.varint(300) = '\xac02'::bytea AS varint;

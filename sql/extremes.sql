@@ -18,21 +18,6 @@ EXCEPTION WHEN OTHERS THEN
 	RETURN 'ERROR ' || SQLSTATE;
 END $$;
 
--- An unsigned LEB128 varint, for hand-built binary payloads
-CREATE FUNCTION pg_temp.varint(v numeric) RETURNS bytea LANGUAGE plpgsql AS $$
-DECLARE
-	r bytea := '\x';
-	b int;
-BEGIN
-	LOOP
-		b := mod(v, 128)::int;
-		v := div(v, 128);
-		IF v = 0 THEN
-			RETURN r || set_byte('\x00'::bytea, 0, b);
-		END IF;
-		r := r || set_byte('\x00'::bytea, 0, b + 128);
-	END LOOP;
-END $$;
 
 -- Binary round trip of a value too big to be stored in a table row (a
 -- kpi_ratio is never toasted): binary COPY out, then binary COPY in through
@@ -422,10 +407,10 @@ SELECT n, label, pg_temp.outcome(q) AS outcome FROM (VALUES
   $$SELECT test.binary_receive('duration_sketch', '\x01010000'::bytea || float8send(0.01) || int8send(-1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1))$$),
  (150, 'binary: bucket counts adding past 2^63 - 1',
   $$SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(9223372036854775807) || int8send(0) || int8send(1) || int8send(2) || int8send(0) || int8send(9223372036854775807)
-      || int4send(0) || int4send(2) || int4send(length(b)) || b) FROM (SELECT '\x00'::bytea || pg_temp.varint(9223372036854775807) || '\x2201'::bytea) p(b)$$),
+      || int4send(0) || int4send(2) || int4send(length(b)) || b) FROM (SELECT '\x00'::bytea || test.varint(9223372036854775807) || '\x2201'::bytea) p(b)$$),
  (151, 'binary: a bucket count past 2^63 - 1',
   $$SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(9223372036854775807) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(9223372036854775807)
-      || int4send(0) || int4send(1) || int4send(length(b)) || b) FROM (SELECT '\x00'::bytea || pg_temp.varint(18446744073709551615)) p(b)$$),
+      || int4send(0) || int4send(1) || int4send(length(b)) || b) FROM (SELECT '\x00'::bytea || test.varint(18446744073709551615)) p(b)$$),
  (152, 'binary: the huge state sent by send reads back',
   $$SELECT test.binary_receive('duration_sketch', duration_sketch_send(s)) = s::text FROM huge$$),
  (153, 'binary: exact value 2^62 + 1',
@@ -506,25 +491,25 @@ SELECT n, label, pg_temp.outcome(q) AS outcome FROM (VALUES
  (183, 'extreme bigint keys, sorted',
   $$SELECT upsell_rate_agg(a, v, t) FROM (VALUES (9223372036854775807, 1, '2024-01-01'::timestamptz), ('-9223372036854775808'::bigint, 2, '2024-01-01')) x(a, v, t)$$),
  (184, 'binary: account count 2^64 - 1',
-  $$SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(6) || convert_to('bigint', 'UTF8') || pg_temp.varint(18446744073709551615))$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(6) || convert_to('bigint', 'UTF8') || test.varint(18446744073709551615))$$),
  (185, 'binary: account count 2^31 with one account of data',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(2147483648) || '\x00'::bytea || int8send(0) || pg_temp.varint(1) || '\x31'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(2147483648) || '\x00'::bytea || int8send(0) || test.varint(1) || '\x31'::bytea)$$),
  (186, 'binary: account count varint of 11 bytes',
   $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\xffffffffffffffffffff01'::bytea)$$),
  (187, 'binary: last time one microsecond past the latest timestamp',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea || int8send(9223371331200000000 - 1) || pg_temp.varint(1) || '\x31'::bytea || pg_temp.varint(1) || pg_temp.varint(1) || '\x32'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x01'::bytea || int8send(9223371331200000000 - 1) || test.varint(1) || '\x31'::bytea || test.varint(1) || test.varint(1) || '\x32'::bytea)$$),
  (188, 'binary: last time of the latest timestamp',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea || int8send(9223371331200000000 - 2) || pg_temp.varint(1) || '\x31'::bytea || pg_temp.varint(1) || pg_temp.varint(1) || '\x32'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x01'::bytea || int8send(9223371331200000000 - 2) || test.varint(1) || '\x31'::bytea || test.varint(1) || test.varint(1) || '\x32'::bytea)$$),
  (189, 'binary: first time before the earliest timestamp',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x00'::bytea || int8send(-211813488000000001) || pg_temp.varint(1) || '\x31'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x00'::bytea || int8send(-211813488000000001) || test.varint(1) || '\x31'::bytea)$$),
  (190, 'binary: -infinity plus one microsecond',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea || int8send('-9223372036854775808') || pg_temp.varint(1) || '\x31'::bytea || pg_temp.varint(1) || pg_temp.varint(1) || '\x32'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x01'::bytea || int8send('-9223372036854775808') || test.varint(1) || '\x31'::bytea || test.varint(1) || test.varint(1) || '\x32'::bytea)$$),
  (191, 'binary: infinity with a later time',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea || int8send(9223372036854775807) || pg_temp.varint(1) || '\x31'::bytea || pg_temp.varint(1) || pg_temp.varint(1) || '\x32'::bytea)$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x01'::bytea || int8send(9223372036854775807) || test.varint(1) || '\x31'::bytea || test.varint(1) || test.varint(1) || '\x32'::bytea)$$),
  (192, 'binary: amount of 131073 digits',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x00'::bytea || int8send(0) || pg_temp.varint(131073) || convert_to(repeat('9', 131073), 'UTF8'))$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x00'::bytea || int8send(0) || test.varint(131073) || convert_to(repeat('9', 131073), 'UTF8'))$$),
  (193, 'binary: amount NaN',
-  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x00'::bytea || int8send(0) || pg_temp.varint(3) || convert_to('NaN', 'UTF8'))$$),
+  $$SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x00'::bytea || int8send(0) || test.varint(3) || convert_to('NaN', 'UTF8'))$$),
  (194, 'binary: amount at the largest precision round trips',
   $$SELECT test.binary_round_trip(('v1 series; 2024-01-01=' || max_text)::upsell_summary) = 'v1 series; 2024-01-01=' || max_text FROM big$$)
 ) c(n, label, q) ORDER BY n;

@@ -70,42 +70,28 @@ FROM (VALUES ('v1 series; -infinity=1..infinity=2'::upsell_summary), ('v1 key in
 
 -- hand-built binary payloads: an account is [key] flags time amount
 -- [delta amount]; lengths, counts and deltas are LEB128 varints
-CREATE FUNCTION pg_temp.varint(v numeric) RETURNS bytea LANGUAGE plpgsql AS $$
-DECLARE
-	r bytea := '\x';
-	b int;
-BEGIN
-	LOOP
-		b := mod(v, 128)::int;
-		v := div(v, 128);
-		IF v = 0 THEN
-			RETURN r || set_byte('\x00'::bytea, 0, b);
-		END IF;
-		r := r || set_byte('\x00'::bytea, 0, b + 128);
-	END LOOP;
-END $$;
 CREATE FUNCTION pg_temp.us(t timestamptz) RETURNS bytea LANGUAGE sql AS
 $$ SELECT int8send(((extract(epoch FROM t) - 946684800) * 1000000)::bigint) $$;
 CREATE FUNCTION pg_temp.amt(v text) RETURNS bytea LANGUAGE sql AS
-$$ SELECT pg_temp.varint(length(v)) || convert_to(v, 'UTF8') $$;
+$$ SELECT test.varint(length(v)) || convert_to(v, 'UTF8') $$;
 CREATE FUNCTION pg_temp.key8(k bigint) RETURNS bytea LANGUAGE sql AS
 $$ SELECT '\x08'::bytea || int8send(k) $$;
 CREATE FUNCTION pg_temp.keyed(n numeric) RETURNS bytea LANGUAGE sql AS
-$$ SELECT '\x0101'::bytea || '\x06'::bytea || convert_to('bigint', 'UTF8') || pg_temp.varint(n) $$;
+$$ SELECT '\x0101'::bytea || '\x06'::bytea || convert_to('bigint', 'UTF8') || test.varint(n) $$;
 CREATE FUNCTION pg_temp.month() RETURNS bytea LANGUAGE sql AS  -- 31 days in microseconds
-$$ SELECT pg_temp.varint(31 * 86400 * 1000000::numeric) $$;
+$$ SELECT test.varint(31 * 86400 * 1000000::numeric) $$;
 
 -- valid payloads, in any key order: the result is sorted
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2)
          || pg_temp.key8(9) || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5')
          || pg_temp.key8(3) || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('1.50')
                             || pg_temp.month() || pg_temp.amt('2')) AS keyed,
-       test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1)
+       test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1)
          || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('0005')) AS series,
-       test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(15) || convert_to('pg_catalog.uuid', 'UTF8') || '\x00'::bytea) AS empty;
+       test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(15) || convert_to('pg_catalog.uuid', 'UTF8') || '\x00'::bytea) AS empty;
 -- the widest time range: -infinity to infinity
-SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(1) || '\x01'::bytea
-         || int8send(-9223372036854775808) || pg_temp.amt('1') || pg_temp.varint(18446744073709551615) || pg_temp.amt('2')) AS widest;
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(1) || '\x01'::bytea
+         || int8send(-9223372036854775808) || pg_temp.amt('1') || test.varint(18446744073709551615) || pg_temp.amt('2')) AS widest;
 -- compact: about half the size of the text form for two-snapshot accounts
 SELECT length(upsell_summary_send(s)) AS binary_bytes, length(s::text) AS text_bytes
 FROM (SELECT upsell_rate_agg(a, 1000 + a, '2024-01-01'::timestamptz + make_interval(months => m)) AS s
@@ -115,12 +101,12 @@ FROM (SELECT upsell_rate_agg(a, 1000 + a, '2024-01-01'::timestamptz + make_inter
 SELECT test.binary_receive('upsell_summary', '\x');
 SELECT test.binary_receive('upsell_summary', '\x020000');
 SELECT test.binary_receive('upsell_summary', '\x010700');
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(1000) || '\x6269'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(1000) || '\x6269'::bytea);
 SELECT test.binary_receive('upsell_summary', '\x010100');
 SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || '\x03610062'::bytea || '\x00'::bytea);
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(7) || convert_to('nosuchT', 'UTF8') || '\x00'::bytea);
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(5) || convert_to('point', 'UTF8') || '\x00'::bytea);
-SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || pg_temp.varint(8) || convert_to('internal', 'UTF8') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(7) || convert_to('nosuchT', 'UTF8') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(5) || convert_to('point', 'UTF8') || '\x00'::bytea);
+SELECT test.binary_receive('upsell_summary', '\x0101'::bytea || test.varint(8) || convert_to('internal', 'UTF8') || '\x00'::bytea);
 -- counts and lengths: too large for the data, overflowing, overlong, truncated
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1000000) || '\x00'::bytea);
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(2147483647));
@@ -128,7 +114,7 @@ SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\xfffffffffffff
 SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\xffffffffffffffffffff01'::bytea);
 SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\x8000'::bytea);
 SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || '\x80'::bytea);
-SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || pg_temp.varint(2)
+SELECT test.binary_receive('upsell_summary', '\x0100'::bytea || test.varint(2)
          || '\x00'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5')
          || '\x00'::bytea || pg_temp.us('2024-02-01+00') || pg_temp.amt('5'));
 -- accounts: bad flags, keys of the wrong length, times out of range
@@ -143,11 +129,11 @@ SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || '\x7f'::bytea |
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
          || '\x00'::bytea || int8send(9223372036854775806) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(0) || pg_temp.amt('5'));
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || test.varint(0) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(9223372036854775807) || pg_temp.amt('5'));
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || test.varint(9223372036854775807) || pg_temp.amt('5'));
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
-         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || pg_temp.varint(18446744073709551615) || pg_temp.amt('5'));
+         || '\x01'::bytea || pg_temp.us('2024-01-01+00') || pg_temp.amt('5') || test.varint(18446744073709551615) || pg_temp.amt('5'));
 -- amounts: past the end, empty, negative, NaN, exponent, half-written decimals
 SELECT test.binary_receive('upsell_summary', pg_temp.keyed(1) || pg_temp.key8(1)
          || '\x00'::bytea || pg_temp.us('2024-01-01+00') || '\x10'::bytea || convert_to('5', 'UTF8'));

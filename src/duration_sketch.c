@@ -763,6 +763,9 @@ DsCanonical(DurationSketch *ds)
 		DurationSketch *res = DsMakeExact(ds, ds->nvalues);
 
 		qsort(DsValues(res), res->nvalues, sizeof(int64), DsCompareInt64);
+		/* an empty sketch has no extremes, whatever it was built from */
+		if (res->count == 0)
+			res->min_us = res->max_us = 0;
 		return res;
 	}
 	if (ds->format == DS_FORMAT_DENSE)
@@ -1620,6 +1623,9 @@ duration_sketch_recv(PG_FUNCTION_ARGS)
 	hdr.max_us = pq_getmsgint64(buf);
 	hdr.sum_hi = pq_getmsgint64(buf);
 	hdr.sum_lo = (uint64) pq_getmsgint64(buf);
+	/* no accuracy yet (an empty sketch) is +0, whatever the sign bit says */
+	if (hdr.alpha == 0)
+		hdr.alpha = 0;
 	if (hdr.alpha != 0 || hdr.count > 0)
 	{
 		if (isnan(hdr.alpha) || hdr.alpha < DS_ALPHA_MIN || hdr.alpha > DS_ALPHA_MAX)

@@ -48,6 +48,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/sortsupport.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
@@ -189,6 +190,23 @@ static char *
 UpsellKeyTypeName(Oid type)
 {
 	return format_type_be_qualified(type);
+}
+
+/*
+ * The key type a text or binary form names, or 42704 if there is none
+ * (regtypein takes a bare number as an OID without looking it up)
+ */
+static Oid
+UpsellKeyTypeByName(const char *typname)
+{
+	Oid			type = DatumGetObjectId(DirectFunctionCall1(regtypein,
+															CStringGetDatum(typname)));
+
+	if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type \"%s\" does not exist", typname)));
+	return type;
 }
 
 /* A key as text, for messages */
@@ -1173,7 +1191,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 		p += 3;
 		UpsellSkipSpace(&p);
 		typname = UpsellReadToken(&p, input);
-		keytype = DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum(typname)));
+		keytype = UpsellKeyTypeByName(typname);
 		getTypeInputInfo(keytype, &infunc, &keyioparam);
 		fmgr_info(infunc, &keyin);
 	}
@@ -1469,7 +1487,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 
 		if ((int) strlen(typname) != nbytes)
 			UpsellBinaryError("The key type name contains a zero byte.");
-		keytype = DatumGetObjectId(DirectFunctionCall1(regtypein, CStringGetDatum(typname)));
+		keytype = UpsellKeyTypeByName(typname);
 		getTypeBinaryInputInfo(keytype, &recvfunc, &keyioparam);
 		fmgr_info(recvfunc, &keyrecv);
 	}

@@ -74,10 +74,6 @@ class Tap:
         sys.stdout.flush()
         return cond
 
-    def skip(self, desc, why):
-        self.n += 1
-        print(f"ok {self.n} - {desc} # SKIP {why}")
-
     def done(self):
         print(f"1..{self.n}")
         return 1 if self.failed else 0
@@ -347,16 +343,6 @@ cur = conn.cursor()
 cur.execute("CREATE EXTENSION salesperf")
 cur.execute("SET TimeZone = 'UTC'")
 
-
-def has_function(name, args):
-    cur.execute("SELECT EXISTS (SELECT FROM pg_proc WHERE proname = %s"
-                " AND oidvectortypes(proargtypes) = %s)", (name, args))
-    return cur.fetchone()[0]
-
-
-HAS_SKETCH = has_function("response_time_agg", "interval") and \
-    has_function("response_time_percentile", "duration_sketch, double precision")
-HAS_UPSELL = has_function("upsell_rate", "anyelement, numeric, timestamp with time zone")
 
 cur.execute("""CREATE TABLE deals (deal_id int PRIMARY KEY, owner_id int, is_closed boolean,
                                    is_won boolean, amount numeric(12,2), closed_at timestamptz)""")
@@ -803,157 +789,142 @@ def _():
     cur.execute("SELECT 1")
     tap.ok(cur.fetchone() == (1,), "psycopg2's connection is still usable after the libpq calls")
 
-    if HAS_SKETCH:
-        rows, meta = pq.exec_params(
-            "SELECT response_time_percentile(response, $2) FROM leads WHERE sdr_id = $1",
-            [(struct.pack("!i", 7), INT4, 1), (struct.pack("!d", 0.5), FLOAT8, 1)], binary_result=True)
-        us, days, months = struct.unpack("!qii", rows[0][0])
-        got = timedelta(days=days + 30 * months, microseconds=us).total_seconds()
-        tap.ok(meta == [(1186, 1)] and abs(got - percentile_cont(EXPECT_LEADS[7]["responses"], 0.5)) < 1e-6,
-               "binary float8 parameter, binary interval result of response_time_percentile = Python")
-    else:
-        tap.skip("binary float8 parameter, binary interval result of response_time_percentile",
-                 "duration_sketch family not in this build")
+    rows, meta = pq.exec_params(
+        "SELECT response_time_percentile(response, $2) FROM leads WHERE sdr_id = $1",
+        [(struct.pack("!i", 7), INT4, 1), (struct.pack("!d", 0.5), FLOAT8, 1)], binary_result=True)
+    us, days, months = struct.unpack("!qii", rows[0][0])
+    got = timedelta(days=days + 30 * months, microseconds=us).total_seconds()
+    tap.ok(meta == [(1186, 1)] and abs(got - percentile_cont(EXPECT_LEADS[7]["responses"], 0.5)) < 1e-6,
+           "binary float8 parameter, binary interval result of response_time_percentile = Python")
 
 
 # ----------------------------------------------------------------------------
-# Response times (duration_sketch family), when installed
+# Response times (duration_sketch family)
 
-if HAS_SKETCH:
-    @check("response_time_percentile")
-    def _():
-        cur.execute("PREPARE resp(int, double precision) AS "
-                    "SELECT response_time_percentile(response, $2) FROM leads WHERE sdr_id = $1")
-        small = EXPECT_LEADS[7]["responses"]
-        bad = []
-        for p in (0, 0.1, 0.5, 0.9, 1):
-            cur.execute("EXECUTE resp(%s, %s)", (7, p))
-            got = cur.fetchone()[0]
-            exp = percentile_cont(small, p)
-            if abs(got.total_seconds() - exp) > 1e-6:
-                bad.append((p, got, exp))
-        tap.ok(not bad, "response_time_percentile on a 40-lead group (exact mode) = percentile_cont in Python, as timedelta", bad)
-        bad = []
-        for sdr in range(1, 6):
-            vals = EXPECT_LEADS[sdr]["responses"]
-            for p in (0.5, 0.9, 0.99):
-                cur.execute("EXECUTE resp(%s, %s)", (sdr, p))
-                got = cur.fetchone()[0].total_seconds()
-                exp = percentile_cont(vals, p)
-                if abs(got - exp) > 0.01 * abs(exp) + 1e-6:
-                    bad.append((sdr, p, got, exp))
-        tap.ok(not bad, "response_time_percentile p50/p90/p99 within 1% of the exact value per SDR", bad)
-        cur.execute("SELECT sdr_id, response_time_agg(response)::text FROM leads GROUP BY 1 ORDER BY 1")
-        states = cur.fetchall()
-        cur.execute("PREPARE back(duration_sketch) AS SELECT $1::text, response_time_percentile($1, 0.5)")
-        ok = True
-        for sdr, st in states:
-            if st is None:
-                continue
-            cur.execute("EXECUTE back(%s)", (st,))
-            t, p50 = cur.fetchone()
-            cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
-            ok = ok and t == st and p50 == cur.fetchone()[0]
-        tap.ok(ok, "a duration_sketch read as text and bound back as a parameter answers the same")
-        cur.execute("SELECT share_within(response_time_agg(response), %s), "
-                    "response_time_percentile(response, %s::float8[]) FROM leads WHERE sdr_id = %s",
-                    (timedelta(minutes=5), [0.25, 0.75], 7))
-        share, arr = cur.fetchone()
-        exp_share = sum(1 for v in small if v <= 300) / len(small)
-        exp_arr = [percentile_cont(small, 0.25), percentile_cont(small, 0.75)]
-        tap.ok(close(share, exp_share) and isinstance(arr, list)
-               and all(abs(g.total_seconds() - e) < 1e-6 for g, e in zip(arr, exp_arr)),
-               "share_within(sketch, bound interval) and the interval[] percentile form match Python",
-               (share, exp_share, arr, exp_arr))
-        rows = copy_out_binary(cur, "SELECT sdr_id, response_time_percentile(response, 0.5) "
-                                    "FROM leads GROUP BY sdr_id ORDER BY sdr_id")
-        bad = []
-        for sdr_b, iv_b in rows:
-            (sdr,) = struct.unpack("!i", sdr_b)
-            cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
-            text_val = cur.fetchone()[0]
-            if iv_b is None:
-                if text_val is not None:
-                    bad.append(sdr)
-                continue
-            us, days, months = struct.unpack("!qii", iv_b)
-            if timedelta(days=days + 30 * months, microseconds=us) != text_val:
-                bad.append((sdr, us, days, months, text_val))
-        tap.ok(not bad, "interval percentiles in binary COPY (microseconds, days, months) equal the text results", bad)
-        rows = copy_out_binary(cur, "SELECT response_time_agg(response) FROM leads GROUP BY sdr_id ORDER BY sdr_id")
-        cur.execute("CREATE TEMP TABLE sk_in (s duration_sketch)")
-        cur.copy_expert("COPY sk_in FROM STDIN (FORMAT binary)",
-                        io.BytesIO(build_copy_binary([r for r in rows if r[0] is not None])))
-        cur.execute("SELECT s::text FROM sk_in")
-        back = [r[0] for r in cur.fetchall()]
-        tap.ok(back == [s for _, s in states if s is not None],
-               "duration_sketch through binary COPY out and back in is unchanged")
-        q = ("SELECT sdr_id, response_time_percentile(response, 0.5), response_time_percentile(response, 0.9), "
-             "share_within(response_time_agg(response), interval '1 hour') FROM leads GROUP BY 1 ORDER BY 1")
-        cur.execute(q)
-        mine = cur.fetchall()
-        theirs = [(int(a), None if b == "" else parse_pg_interval(b), None if c == "" else parse_pg_interval(c),
-                   None if d == "" else float(d)) for a, b, c, d in psql_rows(q)]
-        tap.ok(mine == theirs, "psql prints the same response-time percentiles and shares", (mine, theirs))
-else:
-    for d in ("response_time_percentile exact mode vs Python", "response_time_percentile within 1%",
-              "duration_sketch text state bound back", "share_within and interval[] vs Python",
-              "interval percentiles in binary COPY", "duration_sketch binary COPY round trip",
-              "psql agrees on response-time percentiles"):
-        tap.skip(d, "duration_sketch family not in this build")
+@check("response_time_percentile")
+def _():
+    cur.execute("PREPARE resp(int, double precision) AS "
+                "SELECT response_time_percentile(response, $2) FROM leads WHERE sdr_id = $1")
+    small = EXPECT_LEADS[7]["responses"]
+    bad = []
+    for p in (0, 0.1, 0.5, 0.9, 1):
+        cur.execute("EXECUTE resp(%s, %s)", (7, p))
+        got = cur.fetchone()[0]
+        exp = percentile_cont(small, p)
+        if abs(got.total_seconds() - exp) > 1e-6:
+            bad.append((p, got, exp))
+    tap.ok(not bad, "response_time_percentile on a 40-lead group (exact mode) = percentile_cont in Python, as timedelta", bad)
+    bad = []
+    for sdr in range(1, 6):
+        vals = EXPECT_LEADS[sdr]["responses"]
+        for p in (0.5, 0.9, 0.99):
+            cur.execute("EXECUTE resp(%s, %s)", (sdr, p))
+            got = cur.fetchone()[0].total_seconds()
+            exp = percentile_cont(vals, p)
+            if abs(got - exp) > 0.01 * abs(exp) + 1e-6:
+                bad.append((sdr, p, got, exp))
+    tap.ok(not bad, "response_time_percentile p50/p90/p99 within 1% of the exact value per SDR", bad)
+    cur.execute("SELECT sdr_id, response_time_agg(response)::text FROM leads GROUP BY 1 ORDER BY 1")
+    states = cur.fetchall()
+    cur.execute("PREPARE back(duration_sketch) AS SELECT $1::text, response_time_percentile($1, 0.5)")
+    ok = True
+    for sdr, st in states:
+        if st is None:
+            continue
+        cur.execute("EXECUTE back(%s)", (st,))
+        t, p50 = cur.fetchone()
+        cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
+        ok = ok and t == st and p50 == cur.fetchone()[0]
+    tap.ok(ok, "a duration_sketch read as text and bound back as a parameter answers the same")
+    cur.execute("SELECT share_within(response_time_agg(response), %s), "
+                "response_time_percentile(response, %s::float8[]) FROM leads WHERE sdr_id = %s",
+                (timedelta(minutes=5), [0.25, 0.75], 7))
+    share, arr = cur.fetchone()
+    exp_share = sum(1 for v in small if v <= 300) / len(small)
+    exp_arr = [percentile_cont(small, 0.25), percentile_cont(small, 0.75)]
+    tap.ok(close(share, exp_share) and isinstance(arr, list)
+           and all(abs(g.total_seconds() - e) < 1e-6 for g, e in zip(arr, exp_arr)),
+           "share_within(sketch, bound interval) and the interval[] percentile form match Python",
+           (share, exp_share, arr, exp_arr))
+    rows = copy_out_binary(cur, "SELECT sdr_id, response_time_percentile(response, 0.5) "
+                                "FROM leads GROUP BY sdr_id ORDER BY sdr_id")
+    bad = []
+    for sdr_b, iv_b in rows:
+        (sdr,) = struct.unpack("!i", sdr_b)
+        cur.execute("EXECUTE resp(%s, 0.5)", (sdr,))
+        text_val = cur.fetchone()[0]
+        if iv_b is None:
+            if text_val is not None:
+                bad.append(sdr)
+            continue
+        us, days, months = struct.unpack("!qii", iv_b)
+        if timedelta(days=days + 30 * months, microseconds=us) != text_val:
+            bad.append((sdr, us, days, months, text_val))
+    tap.ok(not bad, "interval percentiles in binary COPY (microseconds, days, months) equal the text results", bad)
+    rows = copy_out_binary(cur, "SELECT response_time_agg(response) FROM leads GROUP BY sdr_id ORDER BY sdr_id")
+    cur.execute("CREATE TEMP TABLE sk_in (s duration_sketch)")
+    cur.copy_expert("COPY sk_in FROM STDIN (FORMAT binary)",
+                    io.BytesIO(build_copy_binary([r for r in rows if r[0] is not None])))
+    cur.execute("SELECT s::text FROM sk_in")
+    back = [r[0] for r in cur.fetchall()]
+    tap.ok(back == [s for _, s in states if s is not None],
+           "duration_sketch through binary COPY out and back in is unchanged")
+    q = ("SELECT sdr_id, response_time_percentile(response, 0.5), response_time_percentile(response, 0.9), "
+         "share_within(response_time_agg(response), interval '1 hour') FROM leads GROUP BY 1 ORDER BY 1")
+    cur.execute(q)
+    mine = cur.fetchall()
+    theirs = [(int(a), None if b == "" else parse_pg_interval(b), None if c == "" else parse_pg_interval(c),
+               None if d == "" else float(d)) for a, b, c, d in psql_rows(q)]
+    tap.ok(mine == theirs, "psql prints the same response-time percentiles and shares", (mine, theirs))
 
 # ----------------------------------------------------------------------------
-# Upsell (upsell_summary family), when installed
+# Upsell (upsell_summary family)
 
-if HAS_UPSELL:
-    @check("upsell_rate")
-    def _():
-        r = random.Random(SEED + 1)
-        snaps = []
-        for acct in range(1, 61):
-            am = 1 + acct % 3
-            v = Decimal(r.randrange(1000, 9000))
-            for m in range(1, 13):
-                if r.random() < 0.7:
-                    snaps.append((am, acct, v, datetime(2025, m, 1, tzinfo=timezone.utc)))
-                v = max(Decimal(0), v + Decimal(r.randrange(-300, 500)))
-        cur.execute("CREATE TEMP TABLE snaps (am int, account_id bigint, value numeric, at timestamptz)")
-        cur.executemany("INSERT INTO snaps VALUES (%s, %s, %s, %s)", snaps)
-        cur.execute("PREPARE ups(int) AS SELECT upsell_rate(account_id, value, at), "
-                    "upsell_rate_agg(account_id, value, at)::text FROM snaps WHERE am = $1")
-        bad = []
-        for am in (1, 2, 3):
-            first, last = {}, {}
-            for a, acct, v, at in snaps:
-                if a != am:
-                    continue
-                if acct not in first or at < first[acct][0]:
-                    first[acct] = (at, v)
-                if acct not in last or at > last[acct][0]:
-                    last[acct] = (at, v)
-            s = sum(v for _, v in first.values())
-            c = sum(v for _, v in last.values())
-            exp = float(Fraction(c - s) / Fraction(s))
-            cur.execute("EXECUTE ups(%s)", (am,))
-            got, state = cur.fetchone()
-            cur.execute("SELECT upsell_rate(s), starting_value(s), current_value(s), account_count(s) "
-                        "FROM (SELECT %s::upsell_summary AS s) x", (state,))
-            rate, start, current, accounts = cur.fetchone()
-            if not close(got, exp, 1e-12) or rate != got or start != s or current != c \
-                    or accounts != len(first):
-                bad.append((am, got, exp, start, s, current, c, accounts))
-        tap.ok(not bad, "upsell_rate per AM through a prepared statement = Python (first/last value per account); "
-                        "its text state bound back gives the same rate, starting/current value and account count", bad)
-        cur.execute("CREATE TABLE snaps_copy AS SELECT * FROM snaps")
-        q = ("SELECT am, upsell_rate(account_id, value, at), upsell_rate_agg(account_id, value, at)::text "
-             "FROM snaps_copy GROUP BY am ORDER BY am")
-        cur.execute(q)
-        mine = cur.fetchall()
-        theirs = [(int(a), float(b), c) for a, b, c in psql_rows(q)]
-        tap.ok(mine == theirs, "psql prints the same upsell rates and upsell_summary text", (mine, theirs))
-else:
-    tap.skip("upsell_rate per AM vs Python, state bound back", "upsell family not in this build")
-    tap.skip("psql agrees on upsell rates and states", "upsell family not in this build")
+@check("upsell_rate")
+def _():
+    r = random.Random(SEED + 1)
+    snaps = []
+    for acct in range(1, 61):
+        am = 1 + acct % 3
+        v = Decimal(r.randrange(1000, 9000))
+        for m in range(1, 13):
+            if r.random() < 0.7:
+                snaps.append((am, acct, v, datetime(2025, m, 1, tzinfo=timezone.utc)))
+            v = max(Decimal(0), v + Decimal(r.randrange(-300, 500)))
+    cur.execute("CREATE TEMP TABLE snaps (am int, account_id bigint, value numeric, at timestamptz)")
+    cur.executemany("INSERT INTO snaps VALUES (%s, %s, %s, %s)", snaps)
+    cur.execute("PREPARE ups(int) AS SELECT upsell_rate(account_id, value, at), "
+                "upsell_rate_agg(account_id, value, at)::text FROM snaps WHERE am = $1")
+    bad = []
+    for am in (1, 2, 3):
+        first, last = {}, {}
+        for a, acct, v, at in snaps:
+            if a != am:
+                continue
+            if acct not in first or at < first[acct][0]:
+                first[acct] = (at, v)
+            if acct not in last or at > last[acct][0]:
+                last[acct] = (at, v)
+        s = sum(v for _, v in first.values())
+        c = sum(v for _, v in last.values())
+        exp = float(Fraction(c - s) / Fraction(s))
+        cur.execute("EXECUTE ups(%s)", (am,))
+        got, state = cur.fetchone()
+        cur.execute("SELECT upsell_rate(s), starting_value(s), current_value(s), account_count(s) "
+                    "FROM (SELECT %s::upsell_summary AS s) x", (state,))
+        rate, start, current, accounts = cur.fetchone()
+        if not close(got, exp, 1e-12) or rate != got or start != s or current != c \
+                or accounts != len(first):
+            bad.append((am, got, exp, start, s, current, c, accounts))
+    tap.ok(not bad, "upsell_rate per AM through a prepared statement = Python (first/last value per account); "
+                    "its text state bound back gives the same rate, starting/current value and account count", bad)
+    cur.execute("CREATE TABLE snaps_copy AS SELECT * FROM snaps")
+    q = ("SELECT am, upsell_rate(account_id, value, at), upsell_rate_agg(account_id, value, at)::text "
+         "FROM snaps_copy GROUP BY am ORDER BY am")
+    cur.execute(q)
+    mine = cur.fetchall()
+    theirs = [(int(a), float(b), c) for a, b, c in psql_rows(q)]
+    tap.ok(mine == theirs, "psql prints the same upsell rates and upsell_summary text", (mine, theirs))
 
 # ----------------------------------------------------------------------------
 

@@ -47,13 +47,9 @@ bail() { echo "Bail out! $*"; exit 1; }
 
 sp_need_packages "${SP_BASE_PACKAGES[@]}" valgrind || bail "missing packages"
 
-work=$(mktemp -d /tmp/salesperf-vg.XXXXXX)
-chmod 755 "$work"
-runas=()
-if [ "$(id -u)" -eq 0 ]; then
-	chown postgres: "$work"
-	runas=(runuser -u postgres --)
-fi
+sp_private_work vg || bail "cannot make a work directory and sandbox"
+work=$SP_WORK
+runas=("${SP_RUNAS[@]}")
 pgdata=$work/data
 cleanup() {
 	if [ -f "$pgdata/postmaster.pid" ]; then
@@ -65,24 +61,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A sandbox: never install a -O0 build machine-wide
-if [ -z "$SP_PREFIX" ]; then
-	SP_PREFIX=$work/sandbox
-	"$SP_ROOT/scripts/dev-sandbox" "$SP_PREFIX" >/dev/null || bail "cannot make a sandbox"
-	SP_PGBIN=$SP_PREFIX/usr/lib/postgresql/$SP_PGVER/bin
-fi
-[ -x "$SP_PGBIN/postgres" ] || bail "no server in SP_PREFIX=$SP_PREFIX (run scripts/dev-sandbox $SP_PREFIX)"
-
 # Build -O0 -g in a copy of the tree (COPT comes after PostgreSQL's -O2)
 src=$work/src
-mkdir -p "$src/test"
-cp -r "$SP_ROOT/Makefile" "$SP_ROOT"/*.control "$SP_ROOT/src" "$SP_ROOT/sql" "$SP_ROOT/expected" "$src/"
-cp -r "$SP_ROOT/test/data" "$src/test/"
-[ -d "$SP_ROOT/upgrade" ] && cp -r "$SP_ROOT/upgrade" "$src/"
 mkdir -p "$out"
 rm -f "$out"/vg.*.log "$out"/regress.log "$out"/server.log "$out"/regression.diffs
-if make -C "$src" -s COPT='-O0 -g3 -fno-omit-frame-pointer' >"$out/build.log" 2>&1 &&
-	make -C "$src" -s install DESTDIR="$SP_PREFIX" >>"$out/build.log" 2>&1; then
+if sp_build_variant "$src" COPT='-O0 -g3 -fno-omit-frame-pointer' >"$out/build.log" 2>&1; then
 	ok 0 "salesperf built -O0 -g and installed into $SP_PREFIX"
 else
 	ok 1 "salesperf built -O0 -g and installed into $SP_PREFIX"

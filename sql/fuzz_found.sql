@@ -1,0 +1,37 @@
+-- Inputs the fuzzers (test/fuzz) found that broke a rule, kept as
+-- regression tests; each is also in the seed corpus, so every fuzz run
+-- replays it first.  The rule: an input is rejected with a clear SQLSTATE,
+-- or accepted as a value that survives out -> in and send -> recv unchanged.
+CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+
+-- duration_sketch, binary: an empty sketch with a stray maximum (36 µs) was
+-- accepted, printed as "v1 n=0", and sent back with the maximum: two
+-- different binary forms of one value.  Now the extremes of an empty
+-- sketch are dropped on receive.
+SELECT test.binary_receive('duration_sketch', payload) AS received,
+       test.binary_receive('duration_sketch', payload, resend => true)
+         = encode(duration_sketch_send('v1 n=0'), 'hex') AS same_bytes_as_empty
+  FROM (SELECT '\x01010000'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, nparams; alpha, count, zeros, min
+               || '\x0000000000000024'                                  -- max
+               || decode(repeat('00', 16), 'hex') AS payload) p;        -- sum
+
+-- duration_sketch, binary: an empty sketch whose accuracy is -0 (sign bit
+-- set) was read as "no accuracy" but sent back with the sign bit
+SELECT test.binary_receive('duration_sketch', payload) AS received,
+       test.binary_receive('duration_sketch', payload, resend => true)
+         = encode(duration_sketch_send('v1 n=0'), 'hex') AS same_bytes_as_empty
+  FROM (SELECT '\x010100008000000000000000'::bytea || decode(repeat('00', 48), 'hex') AS payload) p;
+
+-- upsell_summary: a key type named by a bare number that is no type's OID
+-- reached an internal "cache lookup failed" error (XX000); now 42704, in
+-- text and in binary (version 1, keyed, type name "4", no account)
+SELECT pg_temp.sqlstate($$SELECT 'v1 key 01 '::upsell_summary$$) AS text_oid_1,
+       pg_temp.sqlstate($$SELECT 'v1 key 4294967295; 1 2024-01-01T00:00:00Z=1'::upsell_summary$$) AS text_oid_max,
+       pg_temp.sqlstate($$SELECT test.binary_receive('upsell_summary', '\x0101013400')$$) AS binary_oid,
+       pg_temp.sqlstate($$SELECT 'v1 key 20; 1 2024-01-01T00:00:00Z=1'::upsell_summary$$) AS text_existing_oid;

@@ -1,0 +1,98 @@
+-- test/fuzz/seeds.sql: the fuzzers' seed corpus, built by the extension
+-- itself so every seed is a value it really produces (test/fuzz/make-seeds.sh
+-- writes each row to test/fuzz/corpus/<type>.<text|binary>/<name>).
+-- Valid values of each type, edge cases, and inputs over 8 kB.
+CREATE TEMP TABLE seed (type text, name text, value text);
+
+-- kpi_ratio: both kinds, empty, extremes, long exact numerics
+INSERT INTO seed VALUES
+	('kpi_ratio', 'count-empty', '0/0'),
+	('kpi_ratio', 'count', '27/100'),
+	('kpi_ratio', 'count-above-one', '5/3'),
+	('kpi_ratio', 'count-max', '9223372036854775807/9223372036854775807'),
+	('kpi_ratio', 'value', 'value:1500.5/4200'),
+	('kpi_ratio', 'value-empty', 'value:0/0'),
+	('kpi_ratio', 'value-long-integer-18k',
+	 'value:' || repeat('7', 9000) || '/' || repeat('9', 9001)),
+	('kpi_ratio', 'value-long-fraction-16k',
+	 'value:0.' || repeat('1', 16383) || '/1');
+INSERT INTO seed
+SELECT 'kpi_ratio', 'close-rate-agg-value', close_rate_agg(g % 3 = 0, g * 1.25)::text
+  FROM generate_series(1, 100) g;
+INSERT INTO seed
+SELECT 'kpi_ratio', 'lead-efficiency-agg', lead_qualification_efficiency_agg(g % 4 = 0, g % 5)::text
+  FROM generate_series(1, 1000) g;
+
+-- duration_sketch: exact and bucketed, negatives and zeros, both accuracies
+INSERT INTO seed VALUES ('duration_sketch', 'empty', 'v1 n=0');
+INSERT INTO seed
+SELECT 'duration_sketch', 'exact-intervals', response_time_agg(x * interval '1 second')::text
+  FROM unnest(ARRAY[-120, 90, 180, 2520, 75600]) x;
+INSERT INTO seed
+SELECT 'duration_sketch', 'exact-seconds', response_time_agg(x)::text
+  FROM unnest(ARRAY[0.000001, 0.5, 0, 3600.25]) x;
+INSERT INTO seed
+SELECT 'duration_sketch', 'bucketed-5pct', response_time_agg((g * 7919 % 100000) * interval '1 ms', 0.05)::text
+  FROM generate_series(1, 5000) g;
+INSERT INTO seed
+SELECT 'duration_sketch', 'bucketed-signed-zeros',
+	   response_time_agg(CASE g % 3 WHEN 0 THEN 0 WHEN 1 THEN exp(g / 400.0) ELSE -exp(g / 500.0) END)::text
+  FROM generate_series(1, 6000) g;
+INSERT INTO seed
+SELECT 'duration_sketch', 'bucketed-wide-over-8k',
+	   response_time_agg(power(10, g / 2500.0 - 6), 0.001)::text
+  FROM generate_series(1, 40000) g;
+
+-- upsell_summary: series, keys of several types and awkward text, infinities
+INSERT INTO seed
+SELECT 'upsell_summary', 'series', upsell_rate_agg(v, t)::text
+  FROM (VALUES (100.0, timestamptz '2024-01-01'), (250.5, '2024-06-30 12:00+00'),
+			   (90, '2025-01-01')) s(v, t);
+INSERT INTO seed
+SELECT 'upsell_summary', 'series-single', upsell_rate_agg(42, '2024-01-01 00:00:00.123456+00')::text;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-bigint', upsell_rate_agg(g % 7, g * 10.5, timestamptz '2024-01-01' + g * interval '1 day')::text
+  FROM generate_series(1, 50) g;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-int', upsell_rate_agg((g % 5)::integer, g, timestamptz '2024-01-01' + g * interval '1 hour')::text
+  FROM generate_series(1, 20) g;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-smallint', upsell_rate_agg((g % 3)::smallint, g, timestamptz '2020-02-29' + g * interval '1 week')::text
+  FROM generate_series(1, 9) g;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-text-awkward', upsell_rate_agg(k, v, t)::text
+  FROM (VALUES ('acme "north"', 10.0, timestamptz '2024-01-01'),
+			   ('back\slash', 5, '2024-02-01'), ('', 1, '2024-03-01'),
+			   ('ünïcødé ☃', 7.25, '2024-04-01'), ('acme "north"', 30, '2025-01-01'),
+			   ('semi; colon', 2, '-infinity'), ('semi; colon', 4, 'infinity')) s(k, v, t);
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-uuid', upsell_rate_agg(md5(g::text)::uuid, g * 100, timestamptz '2023-05-01' + g * interval '3 days')::text
+  FROM generate_series(1, 12) g;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-numeric', upsell_rate_agg(k, v, t)::text
+  FROM (VALUES (1.0, 10, timestamptz '2024-01-01'), (2.50, 20, '2024-01-02'),
+			   (1.0, 15, '2024-02-01')) s(k, v, t);
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-date', upsell_rate_agg(date '2024-01-01' + g % 4, g, timestamptz '2024-01-01' + g * interval '1 day')::text
+  FROM generate_series(1, 16) g;
+INSERT INTO seed
+SELECT 'upsell_summary', 'keyed-text-over-8k',
+	   upsell_rate_agg('customer-' || (g % 400), (g % 97) * 12.5, timestamptz '2022-01-01' + g * interval '6 hours')::text
+  FROM generate_series(1, 2000) g;
+
+-- a value's binary form (the type's send function), as hex
+CREATE FUNCTION pg_temp.send_hex(type text, value text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	hex text;
+BEGIN
+	EXECUTE format('SELECT encode(%I(%L::%I), ''hex'')', type || '_send', value, type)
+	   INTO hex;
+	RETURN hex;
+END $$;
+
+-- one row per target and seed: the text form, and the binary form, as hex
+SELECT type || '.text', name, encode(convert_to(value, 'UTF8'), 'hex') FROM seed
+UNION ALL
+SELECT type || '.binary', name, pg_temp.send_hex(type, value) FROM seed
+ORDER BY 1, 2;
