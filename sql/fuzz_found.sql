@@ -28,6 +28,19 @@ SELECT test.binary_receive('duration_sketch', payload) AS received,
          = encode(duration_sketch_send('v1 n=0'), 'hex') AS same_bytes_as_empty
   FROM (SELECT '\x010100008000000000000000'::bytea || decode(repeat('00', 48), 'hex') AS payload) p;
 
+-- duration_sketch, binary: a NULL percentile (NaN) with other NaN bits
+-- than text input makes was accepted and sent back with those bits (found by
+-- the one-minute run of the test command on a fresh machine)
+SELECT test.binary_receive('duration_sketch', payload) AS received,
+       test.binary_receive('duration_sketch', payload, resend => true)
+         = encode(duration_sketch_send(test.binary_receive('duration_sketch', payload)::duration_sketch), 'hex')
+         AS same_bytes_as_its_text
+  FROM (SELECT '\x01010002'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, 2 percentiles; alpha, count, zeros, min
+               || '\x8000000000000000'                                  -- max (stray)
+               || decode(repeat('00', 16), 'hex')                        -- sum
+               || '\x005a00b4000000ff'                                  -- p = 5.8e-307
+               || '\xffffffffffff8290' AS payload) p;                    -- p = NaN, odd bits
+
 -- upsell_summary: a key type named by a bare number that is no type's OID
 -- reached an internal "cache lookup failed" error (XX000); now 42704, in
 -- text and in binary (version 1, keyed, type name "4", no account)

@@ -1595,6 +1595,23 @@ DsBinaryError(const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/*
+ * One requested percentile of a binary form: in [0, 1], or NaN for a NULL
+ * one, read as the one NaN text input makes, whatever its bits, so the
+ * value survives send -> recv and text out -> in alike
+ */
+static float8
+DsRecvPercentile(StringInfo buf)
+{
+	float8		p = pq_getmsgfloat8(buf);
+
+	if (isnan(p))
+		return get_float8_nan();
+	if (p < 0 || p > 1)
+		DsBinaryError("A percentile is outside [0, 1].");
+	return p;
+}
+
 PG_FUNCTION_INFO_V1(duration_sketch_recv);
 Datum
 duration_sketch_recv(PG_FUNCTION_ARGS)
@@ -1640,11 +1657,7 @@ duration_sketch_recv(PG_FUNCTION_ARGS)
 	{
 		ds = DsAlloc(&hdr, DS_FORMAT_EXACT, nparams, sizeof(int64) * hdr.count);
 		for (int j = 0; j < nparams; j++)
-		{
-			DsParams(ds)[j] = pq_getmsgfloat8(buf);
-			if (!isnan(DsParams(ds)[j]) && (DsParams(ds)[j] < 0 || DsParams(ds)[j] > 1))
-				DsBinaryError("A percentile is outside [0, 1].");
-		}
+			DsParams(ds)[j] = DsRecvPercentile(buf);
 		if ((Size) hdr.count * sizeof(int64) > (Size) (buf->len - buf->cursor))
 			DsBinaryError("The value list runs past the end of the data.");
 		ds->nvalues = (int32) hdr.count;
@@ -1662,11 +1675,7 @@ duration_sketch_recv(PG_FUNCTION_ARGS)
 		int32		len;
 
 		for (int j = 0; j < nparams; j++)
-		{
-			params[j] = pq_getmsgfloat8(buf);
-			if (!isnan(params[j]) && (params[j] < 0 || params[j] > 1))
-				DsBinaryError("A percentile is outside [0, 1].");
-		}
+			params[j] = DsRecvPercentile(buf);
 		hdr.neg_n = pq_getmsgint(buf, 4);
 		hdr.pos_n = pq_getmsgint(buf, 4);
 		len = pq_getmsgint(buf, 4);

@@ -24,7 +24,9 @@
 # kept in $SP_FUZZ_DIR/TARGET/, default test/results/fuzz/).
 # The inputs libFuzzer added to the corpus are kept in $SP_FUZZ_DIR/TARGET/corpus.
 # SP_FUZZ_TARGETS picks targets, SP_FUZZ_JOBS how many run at once (2),
-# SP_FUZZ_ARGS adds libFuzzer arguments (e.g. -print_coverage=1).
+# SP_FUZZ_ARGS adds libFuzzer arguments (e.g. -print_coverage=1), and
+# SP_FUZZ_SEED sets libFuzzer's random seed (default 1: fixed, like every
+# random input of the suite; how far a run gets still depends on the speed).
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
 
@@ -97,7 +99,7 @@ run_target() {
 	local args
 	args="'-max_total_time=$limit','-max_len=65536','-timeout=30','-rss_limit_mb=4096',"
 	args+="'-detect_leaks=0','-handle_usr1=0','-handle_usr2=0','-handle_int=0','-handle_term=0',"
-	args+="'-print_final_stats=1','-artifact_prefix=$d/artifacts/',$dict"
+	args+="'-print_final_stats=1','-artifact_prefix=$d/artifacts/','-seed=${SP_FUZZ_SEED:-1}',$dict"
 	for a in "$@" ${SP_FUZZ_ARGS:-}; do args+="'$a',"; done
 	args+="'$d/new','$work/corpus/$target'"
 	[ -d "$work/found/$target" ] && args+=",'$work/found/$target'"
