@@ -60,6 +60,20 @@ sp_build_install() {
 		make -C "$SP_ROOT" -s install ${SP_PREFIX:+DESTDIR=$SP_PREFIX} >/dev/null
 }
 
+# TAP for the scripts that print it: sp_ok STATUS DESCRIPTION (status 0 is a
+# pass), sp_bail MESSAGE, and sp_tap_done (the plan; false if any failed)
+SP_TAP_N=0
+SP_TAP_FAILED=0
+sp_ok() {
+	SP_TAP_N=$((SP_TAP_N + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $SP_TAP_N - $2"; else
+		echo "not ok $SP_TAP_N - $2"
+		SP_TAP_FAILED=$((SP_TAP_FAILED + 1))
+	fi
+}
+sp_bail() { echo "Bail out! $*"; exit 1; }
+sp_tap_done() { echo "1..$SP_TAP_N"; [ "$SP_TAP_FAILED" -eq 0 ]; }
+
 # For runs that install a special build (Valgrind, fuzzing), which must never
 # reach /usr: a private work directory SP_WORK that the server user can use,
 # SP_RUNAS (the prefix that runs a command as that user when we are root),

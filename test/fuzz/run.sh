@@ -35,18 +35,11 @@ jobs=${SP_FUZZ_JOBS:-2}
 targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text duration_sketch.binary upsell_summary.text upsell_summary.binary"}
 out=${SP_FUZZ_DIR:-$SP_ROOT/test/results/fuzz}
 here=$SP_ROOT/test/fuzz
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
 
 sp_need_packages "${SP_BASE_PACKAGES[@]}" clang libfuzzer-14-dev libclang-rt-14-dev llvm-14 ||
-	bail "missing packages"
+	sp_bail "missing packages"
 
-sp_private_work fuzz || bail "cannot make a work directory and sandbox"
+sp_private_work fuzz || sp_bail "cannot make a work directory and sandbox"
 work=$SP_WORK
 runas=("${SP_RUNAS[@]}")
 cleanup() { rm -rf "$work"; }
@@ -62,17 +55,17 @@ if sp_build_variant "$work/src" CC=clang with_llvm=no OBJS="$objs" \
 	CFLAGS="-O1 -g -fno-omit-frame-pointer -Wno-ignored-attributes $sanitize" \
 	SHLIB_LINK="-shared-libasan -Wl,-rpath,$rt -Wl,--whole-archive $rt/libclang_rt.fuzzer_no_main-x86_64.a -Wl,--no-whole-archive -lstdc++" \
 	>"$out/build.log" 2>&1; then
-	ok 0 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
+	sp_ok 0 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
 else
-	ok 1 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
+	sp_ok 1 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
 	sed 's/^/# /' "$out/build.log"
-	bail "build failed"
+	sp_bail "build failed"
 fi
 
 # A database with the extension and the driver's SQL function
 cp -r "$here/corpus" "$here/found" "$here/dict" "$work/"
 (cd "$work" && "${runas[@]}" "$SP_PGBIN/initdb" -D "$work/template" -U postgres -A trust \
-	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || bail "initdb failed"
+	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || sp_bail "initdb failed"
 export ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:symbolize=1:print_summary=1
 export UBSAN_OPTIONS=print_stacktrace=1:symbolize=1
 export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
@@ -84,7 +77,7 @@ single() {
 printf '%s\n' "CREATE EXTENSION salesperf;" \
 	"CREATE FUNCTION salesperf_fuzz(regtype, boolean, text[]) RETURNS integer LANGUAGE C STRICT AS '\$libdir/salesperf', 'salesperf_fuzz';" |
 	single "$work/template" >"$out/setup.log" 2>&1
-grep -q ERROR "$out/setup.log" && { sed 's/^/# /' "$out/setup.log"; bail "setup failed"; }
+grep -q ERROR "$out/setup.log" && { sed 's/^/# /' "$out/setup.log"; sp_bail "setup failed"; }
 
 # Run one target: TARGET SECONDS [extra libFuzzer arguments]
 run_target() {
@@ -116,9 +109,9 @@ for canary in asan ubsan; do
 	ubsan) pat='runtime error: signed integer overflow' ;;
 	esac
 	if [ "$(cat "$d/status")" -ne 0 ] && grep -qE "$pat" "$d/log" && ls "$d/artifacts"/crash-* >/dev/null 2>&1; then
-		ok 0 "$canary canary: a planted bug is caught and its input saved"
+		sp_ok 0 "$canary canary: a planted bug is caught and its input saved"
 	else
-		ok 1 "$canary canary: a planted bug is caught and its input saved"
+		sp_ok 1 "$canary canary: a planted bug is caught and its input saved"
 		echo "# exit $(cat "$d/status"); artifacts: $(ls "$d/artifacts" | wc -l)"
 		grep -E 'Sanitizer|runtime error' "$d/log" | head -5 | sed 's/^/# /'
 	fi
@@ -155,14 +148,13 @@ for t in $targets; do
 	echo "$line" >>"$summary"
 	bugs=$(ls "$d/artifacts" 2>/dev/null | wc -l)
 	if [ "$status" -eq 0 ] && [ -n "$runs" ] && [ "$bugs" -eq 0 ]; then
-		ok 0 "fuzz $line"
+		sp_ok 0 "fuzz $line"
 	else
-		ok 1 "fuzz $t: exit $status, $bugs crashing inputs kept in $out/$t/"
+		sp_ok 1 "fuzz $t: exit $status, $bugs crashing inputs kept in $out/$t/"
 		cp -r "$d/artifacts/." "$out/$t/" 2>/dev/null
 		grep -E -A30 'salesperf-fuzz BUG|ERROR: AddressSanitizer|runtime error|deadly signal|==ERROR' "$d/log" |
 			head -60 | sed 's/^/# /'
 	fi
 done
 echo "# summary: $summary"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+sp_tap_done

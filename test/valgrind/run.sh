@@ -37,17 +37,10 @@ here=$SP_ROOT/test/valgrind
 out=${SP_VG_DIR:-$SP_ROOT/test/results/valgrind}
 port=${SP_VG_PORT:-5432}
 started=$SECONDS
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-bail() { echo "Bail out! $*"; exit 1; }
 
-sp_need_packages "${SP_BASE_PACKAGES[@]}" valgrind || bail "missing packages"
+sp_need_packages "${SP_BASE_PACKAGES[@]}" valgrind || sp_bail "missing packages"
 
-sp_private_work vg || bail "cannot make a work directory and sandbox"
+sp_private_work vg || sp_bail "cannot make a work directory and sandbox"
 work=$SP_WORK
 runas=("${SP_RUNAS[@]}")
 pgdata=$work/data
@@ -66,16 +59,16 @@ src=$work/src
 mkdir -p "$out"
 rm -f "$out"/vg.*.log "$out"/regress.log "$out"/server.log "$out"/regression.diffs
 if sp_build_variant "$src" COPT='-O0 -g3 -fno-omit-frame-pointer' >"$out/build.log" 2>&1; then
-	ok 0 "salesperf built -O0 -g and installed into $SP_PREFIX"
+	sp_ok 0 "salesperf built -O0 -g and installed into $SP_PREFIX"
 else
-	ok 1 "salesperf built -O0 -g and installed into $SP_PREFIX"
+	sp_ok 1 "salesperf built -O0 -g and installed into $SP_PREFIX"
 	cat "$out/build.log" | sed 's/^/# /'
-	bail "build failed"
+	sp_bail "build failed"
 fi
 
 # A cluster like scripts/lib.sh's, but its postmaster runs under memcheck
 (cd "$work" && "${runas[@]}" "$SP_PGBIN/initdb" -D "$pgdata" -U postgres -A trust \
-	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || bail "initdb failed"
+	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || sp_bail "initdb failed"
 {
 	echo "listen_addresses = ''"
 	echo "unix_socket_directories = '$work'"
@@ -97,18 +90,18 @@ vg=(valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no
 	--suppressions="$work/postgresql.supp" --gen-suppressions=all
 	--log-file="$work/vg.%p.log")
 # (the server user may not read the tree: give it its own copy)
-cp "$here/postgresql.supp" "$work/" || bail "no $here/postgresql.supp"
+cp "$here/postgresql.supp" "$work/" || sp_bail "no $here/postgresql.supp"
 (cd "$work" && exec "${runas[@]}" "${vg[@]}" "$SP_PGBIN/postgres" -D "$pgdata") >"$work/server.log" 2>&1 &
 export PGHOST=$work PGPORT=$port PGUSER=postgres PGDATABASE=postgres
 for _ in $(seq 300); do
 	"$SP_PGBIN/pg_isready" -q && break
 	sleep 1
 done
-"$SP_PGBIN/pg_isready" -q || { sed 's/^/# /' "$work/server.log"; bail "server under valgrind did not start"; }
+"$SP_PGBIN/pg_isready" -q || { sed 's/^/# /' "$work/server.log"; sp_bail "server under valgrind did not start"; }
 pmpid=$(head -1 "$pgdata/postmaster.pid")
 exe=$(readlink "/proc/$pmpid/exe")
 case $exe in *memcheck*) st=0 ;; *) st=1 ;; esac
-ok $st "postmaster (pid $pmpid) runs under memcheck ($exe)"
+sp_ok $st "postmaster (pid $pmpid) runs under memcheck ($exe)"
 
 # The suite, as scripts/test runs it (valgrind is 20-50x slower)
 t0=$SECONDS
@@ -120,9 +113,9 @@ nfiles=0
 while read -r name result; do
 	nfiles=$((nfiles + 1))
 	[ "$result" = ok ] && st=0 || st=1
-	ok $st "pg_regress $name under valgrind"
+	sp_ok $st "pg_regress $name under valgrind"
 done < <(sed -nE 's/^(test|     ) *([A-Za-z0-9_]+) +\.\.\. +(ok|FAILED|failed \(ignored\)).*/\2 \3/p' "$out/regress.log")
-[ $nfiles -gt 0 ] || { ok 1 "pg_regress ran (exit $regress_status)"; sed 's/^/# /' "$out/regress.log"; }
+[ $nfiles -gt 0 ] || { sp_ok 1 "pg_regress ran (exit $regress_status)"; sed 's/^/# /' "$out/regress.log"; }
 
 # Stop cleanly so every process flushes its log
 (cd / && "${runas[@]}" "$SP_PGBIN/pg_ctl" -D "$pgdata" -m fast -w -t 300 stop >/dev/null 2>&1)
@@ -162,7 +155,7 @@ for log in "$out"/vg.*.log; do
 		sed -E 's/^==[0-9]+== //; s/ at 0x[0-9A-F]+//; s/\(0x[0-9a-f]+, 0x[0-9a-f]+, [0-9]+\)//; s/ of size [0-9]+//')
 done
 nours=$(grep -c '^=== ' "$ours")
-ok $((nours > 0)) "no memory errors in salesperf code ($nours reports through salesperf code, of $total left after suppressions)"
+sp_ok $((nours > 0)) "no memory errors in salesperf code ($nours reports through salesperf code, of $total left after suppressions)"
 if [ "$nours" -gt 0 ]; then
 	sed 's/^/# /' "$ours" | head -400
 fi
@@ -170,5 +163,4 @@ echo "# valgrind logs: $(ls "$out"/vg.*.log 2>/dev/null | wc -l) processes, $(fi
 for k in "${!kinds[@]}"; do echo "# left after suppressions: ${kinds[$k]} x $k"; done | sort
 echo "# pg_regress under valgrind: ${regress_secs}s; whole run: $((SECONDS - started))s"
 echo "# logs: $out"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+sp_tap_done
