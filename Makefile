@@ -42,6 +42,11 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 fuzz:
 	$(srcdir)/test/fuzz/run.sh $(FUZZ_SECONDS)
 
+# The regression suite with salesperf built with ASan and UBSan (a minute)
+.PHONY: sanitize-check
+sanitize-check:
+	$(srcdir)/test/sanitize/run.sh
+
 # The regression suite under Valgrind memcheck (about an hour on 2 cores)
 .PHONY: valgrind-check
 valgrind-check:

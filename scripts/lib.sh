@@ -113,6 +113,26 @@ sp_build_variant() {
 		make -C "$dir" -s install "$@" DESTDIR="$SP_PREFIX"
 }
 
+# Packages the sanitized builds need: clang, libFuzzer, the compiler-rt
+# runtimes, and llvm-symbolizer for readable reports
+SP_SANITIZER_PACKAGES=(clang libfuzzer-14-dev libclang-rt-14-dev llvm-14)
+
+# The extension built by clang with AddressSanitizer, UndefinedBehavior-
+# Sanitizer and libFuzzer's coverage, together with test/fuzz/fuzz_driver.c
+# (the fuzz entry point, the sanitizers' built-in options, the canaries),
+# in a copy of the tree under DIR and installed into SP_PREFIX.  The ASan
+# runtime is a dependency of the library, so the server need not preload it.
+# Extra compiler flags come as arguments.
+sp_build_sanitized() {
+	local dir=$1 rt objs
+	shift
+	rt=$(clang -print-runtime-dir) || return 1
+	objs="$(cd "$SP_ROOT" && ls src/*.c | sed 's/\.c$/.o/' | tr '\n' ' ')test/fuzz/fuzz_driver.o"
+	sp_build_variant "$dir" CC=clang with_llvm=no OBJS="$objs" \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -Wno-ignored-attributes -Wno-unused-command-line-argument -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link $*" \
+		SHLIB_LINK="-shared-libasan -Wl,-rpath,$rt -Wl,--whole-archive $rt/libclang_rt.fuzzer_no_main-x86_64.a -Wl,--no-whole-archive -lstdc++"
+}
+
 # Start a throwaway cluster; sets PGHOST/PGPORT/PGUSER/PGDATABASE.
 # Extra postgresql.conf lines come as arguments.
 sp_cluster_start() {

@@ -2050,6 +2050,11 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(DsMutable(other));
 	}
 	DsCheckCompatible(ds, other);
+	/*
+	 * The total count first: once it fits, no bucket sum (each at most its
+	 * sketch's count) nor the zero count can pass int64 either.
+	 */
+	(void) SpAddInt64(ds->count, other->count, "duration count");
 	ds = DsStateForUpdate(fcinfo);
 	if (ds->format == DS_FORMAT_EXACT && other->format == DS_FORMAT_EXACT &&
 		ds->count + other->count <= DS_EXACT_MAX)

@@ -36,7 +36,7 @@ targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text
 out=${SP_FUZZ_DIR:-$SP_ROOT/test/results/fuzz}
 here=$SP_ROOT/test/fuzz
 
-sp_need_packages "${SP_BASE_PACKAGES[@]}" clang libfuzzer-14-dev libclang-rt-14-dev llvm-14 ||
+sp_need_packages "${SP_BASE_PACKAGES[@]}" "${SP_SANITIZER_PACKAGES[@]}" ||
 	sp_bail "missing packages"
 
 sp_private_work fuzz || sp_bail "cannot make a work directory and sandbox"
@@ -46,15 +46,8 @@ cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$out"
 
-# The instrumented build: every src/*.c plus the driver, libFuzzer linked in
-# without its main(), the ASan runtime as a dependency of the library
-rt=$(clang -print-runtime-dir)
-objs="$(cd "$SP_ROOT" && ls src/*.c | sed 's/\.c$/.o/' | tr '\n' ' ') test/fuzz/fuzz_driver.o"
-sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
-if sp_build_variant "$work/src" CC=clang with_llvm=no OBJS="$objs" \
-	CFLAGS="-O1 -g -fno-omit-frame-pointer -Wno-ignored-attributes $sanitize" \
-	SHLIB_LINK="-shared-libasan -Wl,-rpath,$rt -Wl,--whole-archive $rt/libclang_rt.fuzzer_no_main-x86_64.a -Wl,--no-whole-archive -lstdc++" \
-	>"$out/build.log" 2>&1; then
+# The instrumented build (scripts/lib.sh: sp_build_sanitized)
+if sp_build_sanitized "$work/src" >"$out/build.log" 2>&1; then
 	sp_ok 0 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
 else
 	sp_ok 1 "salesperf built with libFuzzer, ASan and UBSan, installed into $SP_PREFIX"
