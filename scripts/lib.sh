@@ -133,39 +133,41 @@ sp_build_sanitized() {
 		SHLIB_LINK="-shared-libasan -Wl,-rpath,$rt -Wl,--whole-archive $rt/libclang_rt.fuzzer_no_main-x86_64.a -Wl,--no-whole-archive -lstdc++"
 }
 
+# initdb a cluster in DIR/data whose socket lives in DIR (no TCP port), as
+# the server user (SP_RUNAS), with the settings every test cluster uses plus
+# the postgresql.conf lines given
+sp_initdb() {
+	local dir=$1 port=$2 line
+	shift 2
+	(cd "$dir" && "${SP_RUNAS[@]}" "$SP_PGBIN/initdb" -D "$dir/data" -U postgres -A trust \
+		--no-sync -E UTF8 --locale=C) >"$dir/initdb.log" 2>&1 ||
+		{ cat "$dir/initdb.log" >&2; return 1; }
+	{
+		echo "listen_addresses = ''"
+		echo "unix_socket_directories = '$dir'"
+		echo "port = $port"
+		echo "fsync = off"
+		echo "max_worker_processes = 16"
+		echo "max_parallel_workers = 8"
+		echo "work_mem = 64MB"
+		for line in "$@"; do echo "$line"; done
+	} >>"$dir/data/postgresql.conf"
+}
+
 # Start a throwaway cluster; sets PGHOST/PGPORT/PGUSER/PGDATABASE.
 # Extra postgresql.conf lines come as arguments.
 sp_cluster_start() {
 	SP_TMP=$(mktemp -d /tmp/salesperf.XXXXXX)
 	chmod 755 "$SP_TMP"
-	local runas=()
+	SP_RUNAS=()
 	if [ "$(id -u)" -eq 0 ]; then
 		chown postgres: "$SP_TMP"
-		runas=(runuser -u postgres --)
+		SP_RUNAS=(runuser -u postgres --)
 	fi
-	SP_RUNAS=("${runas[@]}")
+	sp_initdb "$SP_TMP" 5432 "shared_buffers = 512MB" "log_min_messages = warning" "$@" || return 1
 	# the server user may not be able to enter the caller's directory
-	local here=$PWD
-	cd "$SP_TMP" || return 1
-	"${runas[@]}" "$SP_PGBIN/initdb" -D "$SP_TMP/data" -U postgres -A trust \
-		--no-sync -E UTF8 --locale=C >"$SP_TMP/initdb.log" 2>&1 ||
-		{ cat "$SP_TMP/initdb.log" >&2; return 1; }
-	{
-		echo "listen_addresses = ''"
-		echo "unix_socket_directories = '$SP_TMP'"
-		echo "port = 5432"
-		echo "fsync = off"
-		echo "max_worker_processes = 16"
-		echo "max_parallel_workers = 8"
-		echo "shared_buffers = 512MB"
-		echo "work_mem = 64MB"
-		echo "log_min_messages = warning"
-		local line
-		for line in "$@"; do echo "$line"; done
-	} >>"$SP_TMP/data/postgresql.conf"
-	"${runas[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -l "$SP_TMP/server.log" -w start >/dev/null ||
+	(cd "$SP_TMP" && "${SP_RUNAS[@]}" "$SP_PGBIN/pg_ctl" -D "$SP_TMP/data" -l "$SP_TMP/server.log" -w start) >/dev/null ||
 		{ cat "$SP_TMP/server.log" >&2; return 1; }
-	cd "$here" || return 1
 	export PGHOST=$SP_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 	trap sp_cluster_stop EXIT
 }

@@ -44,17 +44,7 @@ else
 	sp_bail "build failed"
 fi
 
-(cd "$work" && "${runas[@]}" "$SP_PGBIN/initdb" -D "$pgdata" -U postgres -A trust \
-	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || sp_bail "initdb failed"
-{
-	echo "listen_addresses = ''"
-	echo "unix_socket_directories = '$work'"
-	echo "port = $port"
-	echo "fsync = off"
-	echo "max_worker_processes = 16"
-	echo "max_parallel_workers = 8"
-	echo "work_mem = 64MB"
-} >>"$pgdata/postgresql.conf"
+sp_initdb "$work" "$port" 2>"$out/initdb.log" || sp_bail "initdb failed"
 (cd "$work" && "${runas[@]}" "$SP_PGBIN/pg_ctl" -D "$pgdata" -l "$work/server.log" -w start) >/dev/null ||
 	{ sed 's/^/# /' "$work/server.log"; sp_bail "server did not start"; }
 export PGHOST=$work PGPORT=$port PGUSER=postgres PGDATABASE=postgres

@@ -67,24 +67,11 @@ else
 fi
 
 # A cluster like scripts/lib.sh's, but its postmaster runs under memcheck
-(cd "$work" && "${runas[@]}" "$SP_PGBIN/initdb" -D "$pgdata" -U postgres -A trust \
-	--no-sync -E UTF8 --locale=C) >"$out/initdb.log" 2>&1 || sp_bail "initdb failed"
-{
-	echo "listen_addresses = ''"
-	echo "unix_socket_directories = '$work'"
-	echo "port = $port"
-	echo "fsync = off"
-	echo "max_worker_processes = 16"
-	echo "max_parallel_workers = 8"
-	echo "shared_buffers = 128MB"
-	echo "work_mem = 64MB"
-	echo "log_min_messages = warning"
-	echo "log_connections = on"
-	echo "log_line_prefix = '%m [%p] '"
-	# slow processes: no spurious timeouts
-	echo "autovacuum_naptime = 10min"
-	echo "wal_sender_timeout = 0"
-} >>"$pgdata/postgresql.conf"
+# (slow processes under memcheck: no spurious timeouts)
+sp_initdb "$work" "$port" "shared_buffers = 128MB" "log_min_messages = warning" \
+	"log_connections = on" "log_line_prefix = '%m [%p] '" \
+	"autovacuum_naptime = 10min" "wal_sender_timeout = 0" 2>"$out/initdb.log" ||
+	sp_bail "initdb failed"
 vg=(valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=no
 	--error-limit=no --num-callers=30 --leak-check=no
 	--suppressions="$work/postgresql.supp" --gen-suppressions=all
