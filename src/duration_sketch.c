@@ -2695,16 +2695,13 @@ duration_sketch_histogram_edges(PG_FUNCTION_ARGS)
 /*
  * The image a sketch is compared and hashed by: its stored form.  Every
  * stored value already is that (final functions and both inputs end in
- * DsCanonical, headers start zeroed), so this only copies for a working
- * state returned by a support function called directly, or for a NULL
- * percentile received with another NaN's bits (the text form prints every
- * NaN as "null", so they are one state).
+ * DsCanonical, headers start zeroed, and a NULL percentile is always the
+ * one NaN get_float8_nan() gives, receive included), so this only copies for
+ * a working state returned by a support function called directly.
  */
 static DurationSketch *
 DsEqualityImage(DurationSketch *ds)
 {
-	float8		nan = get_float8_nan();
-	bool		odd_nan = false;
 	bool		stored = ds->format == DS_FORMAT_COMPACT;
 
 	if (ds->format == DS_FORMAT_EXACT && DsExactCapacity(ds) == ds->nvalues)
@@ -2713,18 +2710,7 @@ DsEqualityImage(DurationSketch *ds)
 		for (int j = 1; j < ds->nvalues && stored; j++)
 			stored = DsValues(ds)[j - 1] <= DsValues(ds)[j];
 	}
-	for (int j = 0; j < ds->nparams; j++)
-		if (isnan(DsParams(ds)[j]) && memcmp(&DsParams(ds)[j], &nan, sizeof(nan)) != 0)
-			odd_nan = true;
-	if (!stored)
-		ds = DsCanonical(ds);
-	else if (odd_nan)
-		ds = (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
-	if (odd_nan)
-		for (int j = 0; j < ds->nparams; j++)
-			if (isnan(DsParams(ds)[j]))
-				DsParams(ds)[j] = nan;
-	return ds;
+	return stored ? ds : DsCanonical(ds);
 }
 
 /* Two sketches are equal when they hold the same state (same stored form) */

@@ -407,12 +407,8 @@ RatioEqual(KpiRatio *a, KpiRatio *b)
 		return false;
 	if (a->kind == KPI_RATIO_COUNT)
 		return a->num == b->num && a->den == b->den;
-	return DatumGetBool(DirectFunctionCall2(numeric_eq,
-											NumericGetDatum(KpiRatioValueNum(a)),
-											NumericGetDatum(KpiRatioValueNum(b)))) &&
-		DatumGetBool(DirectFunctionCall2(numeric_eq,
-										 NumericGetDatum(KpiRatioValueDen(a)),
-										 NumericGetDatum(KpiRatioValueDen(b))));
+	return SpNumericEqual(KpiRatioValueNum(a), KpiRatioValueNum(b)) &&
+		SpNumericEqual(KpiRatioValueDen(a), KpiRatioValueDen(b));
 }
 
 PG_FUNCTION_INFO_V1(kpi_ratio_eq);
@@ -443,15 +439,13 @@ kpi_ratio_hash(PG_FUNCTION_ARGS)
 
 	if (r->kind == KPI_RATIO_COUNT)
 	{
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, Int64GetDatum(r->num))));
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, Int64GetDatum(r->den))));
+		h = SpHashCombineInt64(h, r->num);
+		h = SpHashCombineInt64(h, r->den);
 	}
 	else
 	{
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric,
-															   NumericGetDatum(KpiRatioValueNum(r)))));
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric,
-															   NumericGetDatum(KpiRatioValueDen(r)))));
+		h = SpHashCombineNumeric(h, KpiRatioValueNum(r));
+		h = SpHashCombineNumeric(h, KpiRatioValueDen(r));
 	}
 	PG_FREE_IF_COPY(r, 0);
 	PG_RETURN_UINT32(h);

@@ -157,3 +157,27 @@ SpBytesHash(const struct varlena *v)
 	return DatumGetUInt32(hash_any((const unsigned char *) VARDATA(v),
 								   VARSIZE(v) - VARHDRSZ));
 }
+
+/* Numeric equality, as numeric_eq: 1.5 = 1.50 */
+bool
+SpNumericEqual(Numeric a, Numeric b)
+{
+	return DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(a),
+											NumericGetDatum(b)));
+}
+
+/* h combined with the hash of n that agrees with SpNumericEqual */
+uint32
+SpHashCombineNumeric(uint32 h, Numeric n)
+{
+	return hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric,
+															  NumericGetDatum(n))));
+}
+
+/* h combined with the hash of v, as hashint8 gives */
+uint32
+SpHashCombineInt64(uint32 h, int64 v)
+{
+	return hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8,
+															  Int64GetDatum(v))));
+}

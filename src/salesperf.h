@@ -85,4 +85,9 @@ extern double SpNumericRatio(Numeric num, Numeric den);
 extern bool SpBytesEqual(const struct varlena *a, const struct varlena *b);
 extern uint32 SpBytesHash(const struct varlena *v);
 
+/* Equality and hash of the fields of states */
+extern bool SpNumericEqual(Numeric a, Numeric b);
+extern uint32 SpHashCombineNumeric(uint32 h, Numeric n);
+extern uint32 SpHashCombineInt64(uint32 h, int64 v);
+
 #endif							/* SALESPERF_H */

@@ -1977,10 +1977,8 @@ UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 		pa = UpsellReadAccount(&kt, pa, &x);
 		pb = UpsellReadAccount(&kt, pb, &y);
 		if (x.start_at != y.start_at || x.end_at != y.end_at ||
-			!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(x.start_value),
-											  NumericGetDatum(y.start_value))) ||
-			!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(x.end_value),
-											  NumericGetDatum(y.end_value))))
+			!SpNumericEqual(x.start_value, y.start_value) ||
+			!SpNumericEqual(x.end_value, y.end_value))
 			return false;
 		if (OidIsValid(kt.type) &&
 			!DatumGetBool(FunctionCall2Coll(&kt.tce->eq_opr_finfo, kt.collation,
@@ -2005,10 +2003,10 @@ UpsellHash(UpsellFlat *flat)
 
 		CHECK_FOR_INTERRUPTS();
 		p = UpsellReadAccount(&kt, p, &a);
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, TimestampTzGetDatum(a.start_at))));
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hashint8, TimestampTzGetDatum(a.end_at))));
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric, NumericGetDatum(a.start_value))));
-		h = hash_combine(h, DatumGetUInt32(DirectFunctionCall1(hash_numeric, NumericGetDatum(a.end_value))));
+		h = SpHashCombineInt64(h, a.start_at);
+		h = SpHashCombineInt64(h, a.end_at);
+		h = SpHashCombineNumeric(h, a.start_value);
+		h = SpHashCombineNumeric(h, a.end_value);
 		if (OidIsValid(kt.type))
 			h = hash_combine(h, DatumGetUInt32(FunctionCall1Coll(&kt.tce->hash_proc_finfo,
 																 kt.collation, a.key)));

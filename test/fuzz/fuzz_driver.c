@@ -37,7 +37,7 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "postgres.h"
+#include "salesperf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,21 +223,6 @@ fuzz_receive(char *bytes, int len)
 	return value;
 }
 
-/* The binary form of a value, as a palloc'd NUL-terminated copy */
-static bytea *
-fuzz_send_value(Datum value)
-{
-	return SendFunctionCall(&fuzz_send, value);
-}
-
-/* True if two binary forms are byte for byte the same */
-static bool
-fuzz_same_bytes(bytea *a, bytea *b)
-{
-	return VARSIZE(a) == VARSIZE(b) &&
-		memcmp(VARDATA(a), VARDATA(b), VARSIZE(a) - VARHDRSZ) == 0;
-}
-
 /*
  * An accepted value through out -> in and send -> recv: both must come back
  * with the same text and the same bytes.  Returns NULL when all agree, else
@@ -247,7 +232,7 @@ static const char *
 fuzz_check_round_trips(Datum value)
 {
 	char	   *text1 = OutputFunctionCall(&fuzz_out, value);
-	bytea	   *bin1 = fuzz_send_value(value);
+	bytea	   *bin1 = SendFunctionCall(&fuzz_send, value);
 	Datum		from_text;
 	Datum		from_bin;
 	char	   *copy;
@@ -263,9 +248,9 @@ fuzz_check_round_trips(Datum value)
 		return psprintf("out -> in -> out changed the text: %s", text1);
 	if (strcmp(OutputFunctionCall(&fuzz_out, from_bin), text1) != 0)
 		return psprintf("send -> recv -> out changed the text: %s", text1);
-	if (!fuzz_same_bytes(fuzz_send_value(from_text), bin1))
+	if (!SpBytesEqual((struct varlena *) SendFunctionCall(&fuzz_send, from_text), bin1))
 		return psprintf("out -> in -> send changed the bytes: %s", text1);
-	if (!fuzz_same_bytes(fuzz_send_value(from_bin), bin1))
+	if (!SpBytesEqual((struct varlena *) SendFunctionCall(&fuzz_send, from_bin), bin1))
 		return psprintf("send -> recv -> send changed the bytes: %s", text1);
 	return NULL;
 }
