@@ -5,11 +5,12 @@
 # is read and changed in one place.  The result, salesperf--$(EXTVERSION).sql,
 # is a build product and is not committed.
 #
-# upgrade/ holds what older releases need: the install script of the first
-# release exactly as it shipped (salesperf--0.1.0.sql, frozen, so
-# CREATE EXTENSION salesperf VERSION '0.1.0' installs what users have), and
-# one upgrade script per release (salesperf--OLD--NEW.sql).  The module keeps
-# every C symbol an older script references.
+# upgrade/ holds what older releases need: the install script of every
+# earlier release exactly as it shipped (salesperf--0.1.0.sql,
+# salesperf--0.2.0.sql: frozen, so CREATE EXTENSION salesperf VERSION 'x'
+# installs what users have), and one upgrade script per release
+# (salesperf--OLD--NEW.sql).  The module keeps every C symbol an older
+# script references.
 
 EXTENSION   = salesperf
 EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
