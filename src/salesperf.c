@@ -14,6 +14,16 @@
 
 PG_MODULE_MAGIC;
 
+MemoryContext
+SpStateContext(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcxt;
+
+	if (AggCheckCallContext(fcinfo, &aggcxt))
+		return aggcxt;
+	return CurrentMemoryContext;
+}
+
 /* A count would pass the largest bigint */
 void
 SpCountOverflow(const char *what)

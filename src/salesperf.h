@@ -43,6 +43,32 @@ SP_IN_AGGREGATE(FunctionCallInfo fcinfo)
 		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
 }
 
+/*
+ * The one in-place update policy of every state type.
+ *
+ * A support function may change its state argument in place only when it
+ * runs as an aggregate's transition, inverse or combine function: the state
+ * then belongs to the executor's aggregate context (nodeAgg.c,
+ * nodeWindowAgg.c) and no one else sees it.  Called any other way (directly
+ * from SQL, as the catalog allows), the caller's datum is left alone: the
+ * function works on a fresh copy in the current memory context and goes on,
+ * as PostgreSQL's own int8inc and array_append do.  A type may still copy
+ * inside an aggregate when its storage requires it (a packed, toasted or
+ * compact state), never the other way round.
+ */
+static inline bool
+SpMayUpdateInPlace(FunctionCallInfo fcinfo)
+{
+	return SP_IN_AGGREGATE(fcinfo);
+}
+
+/*
+ * Where a state that a support function builds or grows lives: the
+ * aggregate's memory context in an aggregate, the current one otherwise
+ * (the policy above).
+ */
+extern MemoryContext SpStateContext(FunctionCallInfo fcinfo);
+
 /* The errors behind SpAddInt64/SpSubInt64, kept out of line */
 SP_NORETURN extern void SpCountOverflow(const char *what);
 SP_NORETURN extern void SpCountUnderflow(const char *what, int64 a, int64 b);

@@ -1,0 +1,63 @@
+/*
+ * codec.h
+ *	  The pieces of the text and binary forms that every state type shares:
+ *	  the errors they raise, the varint codec and the decimal-amount grammar.
+ *
+ * Each type keeps its own form (src/<type>_io.c or its type file); what
+ * more than one form needs is written once, here and in codec.c.
+ */
+#ifndef SALESPERF_CODEC_H
+#define SALESPERF_CODEC_H
+
+#include "salesperf.h"
+
+#include "lib/stringinfo.h"
+
+/*
+ * Errors of the text and binary forms.  Text input raises 22P02 with the
+ * message PostgreSQL's own input functions use ("invalid input syntax for
+ * type x: "input""), binary receive 22P03 ("invalid binary data for type
+ * x").  detail and hint may be NULL.
+ */
+SP_NORETURN extern void SpSyntaxError(const char *type, const char *input,
+									  const char *detail, const char *hint);
+SP_NORETURN extern void SpBinaryError(const char *type, const char *detail);
+
+/*
+ * Unsigned LEB128 varints: 7 bits a byte, least significant first, the
+ * high bit set on every byte but the last.  One rule for every reader:
+ * only the shortest encoding of a value up to 2^64 - 1 is accepted, so
+ * each value has one byte image (states compare by their bytes) and no
+ * value is silently truncated.  salesperf has only ever written shortest
+ * encodings.
+ */
+typedef enum SpVarintResult
+{
+	SP_VARINT_OK = 0,
+	SP_VARINT_TRUNCATED,		/* the data ends inside the varint */
+	SP_VARINT_OVERLONG,			/* not the shortest encoding */
+	SP_VARINT_OVERFLOW			/* more than 64 bits */
+} SpVarintResult;
+
+#define SP_VARINT_MAXLEN 10
+
+/* Append v to buf */
+extern void SpPutVarint(StringInfo buf, uint64 v);
+
+/* Read a varint at *p (< end) into *v, advancing *p past it on success */
+extern SpVarintResult SpGetVarint(const uint8 **p, const uint8 *end, uint64 *v);
+
+/*
+ * The decimal-amount grammar of every text and binary form: digits,
+ * optionally followed by "." and at least one digit ("1200", "1500.50"),
+ * with no sign, exponent or space.  SpScanAmount returns the length of the
+ * amount at the start of [s, end), 0 if there is none.  A "." that no digit
+ * follows is not part of the amount (so "100..2024" scans as "100"); the
+ * caller decides whether what follows is allowed.
+ */
+extern int	SpScanAmount(const char *s, const char *end);
+
+/* The amount of exactly len bytes at s (already scanned), as a numeric */
+extern Numeric SpAmountFromText(const char *s, int len);
+
+#endif							/* SALESPERF_CODEC_H */
