@@ -2,6 +2,8 @@
 -- regression tests; each is also in the seed corpus, so every fuzz run
 -- replays it first.  The rule: an input is rejected with a clear SQLSTATE,
 -- or accepted as a value that survives out -> in and send -> recv unchanged.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE query;

@@ -1,6 +1,8 @@
 -- The ratio KPIs give one answer whatever the path: one step, two steps
 -- (daily states rolled up to month and quarter), parallel plans, window
 -- frames and any row order; each checked against plain SQL.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 SELECT setseed(0.42);
 
 CREATE TABLE opps AS

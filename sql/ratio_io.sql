@@ -1,5 +1,7 @@
 -- kpi_ratio: text and binary I/O, equality, cast, accessors and every error
 -- path with its SQLSTATE.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 \set ECHO all
 

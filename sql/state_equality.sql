@@ -3,6 +3,8 @@
 -- state, whatever built them (serial, parallel, rollup, window inverse,
 -- binary receive, text input), and the hash agrees with =.  The independent
 -- reference is the text form, which round-trips exactly.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 
 SELECT setseed(0.41);

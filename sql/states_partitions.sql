@@ -3,6 +3,8 @@
 --  1. a state survives text out -> in and binary send -> receive unchanged;
 --  2. combining states built on disjoint partitions of a table equals the
 --     state built over the whole table (and so the one-step answer).
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 SELECT setseed(0.31);
 CREATE TABLE rows AS
 SELECT g AS id, g % 5 AS part, g % 7 AS account,

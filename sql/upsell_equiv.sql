@@ -2,6 +2,8 @@
 -- (first_value/last_value per account, then sums per account manager); the
 -- one-step aggregate, the rollup of monthly summaries, a parallel plan and
 -- window functions must all agree, whatever the row order.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 SET TimeZone = 'UTC';
 SELECT setseed(0.2024);
