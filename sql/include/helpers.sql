@@ -9,6 +9,9 @@
 -- run any number of times in one database: it creates or replaces, in one
 -- transaction, and prints nothing but its first line.
 --
+-- (The binary round trip of a whole query's rows goes through the client
+-- instead: sql/include/binary_round_trip.sql.)
+--
 -- The binary helpers go through files on the server (COPY TO/FROM 'file',
 -- COPY TO PROGRAM, the data_directory setting), so the files that use them
 -- need a superuser or a role with pg_read_server_files,
@@ -35,26 +38,6 @@ BEGIN
 	SELECT rt_in.v::text INTO result FROM rt_in;
 	DROP TABLE rt_out, rt_in;
 	RETURN result;
-END $$;
-
--- Every row of a query -> send -> receive: true if all come back with the
--- same text form (one binary COPY out and in for the whole set)
-CREATE OR REPLACE FUNCTION test.binary_round_trip_rows(query text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-DECLARE
-	file text := current_setting('data_directory') || '/salesperf_rows.bin';
-	same boolean;
-BEGIN
-	EXECUTE format('CREATE TEMP TABLE rt_src ON COMMIT DROP AS %s', query);
-	CREATE TEMP TABLE rt_dst (LIKE rt_src) ON COMMIT DROP;
-	EXECUTE format('COPY rt_src TO %L (FORMAT binary)', file);
-	EXECUTE format('COPY rt_dst FROM %L (FORMAT binary)', file);
-	SELECT (SELECT array_agg(t::text ORDER BY ctid) FROM rt_src t)
-	       = (SELECT array_agg(t::text ORDER BY ctid) FROM rt_dst t)
-	   AND (SELECT count(*) FROM rt_src) > 0
-	  INTO same;
-	DROP TABLE rt_src, rt_dst;
-	RETURN same;
 END $$;
 
 -- Feed raw bytes to a type's receive function (as one binary COPY field);
