@@ -12,10 +12,11 @@
 -- (The binary round trip of a whole query's rows goes through the client
 -- instead: sql/include/binary_round_trip.sql.)
 --
--- The binary helpers go through files on the server (COPY TO/FROM 'file',
--- COPY TO PROGRAM, the data_directory setting), so the files that use them
--- need a superuser or a role with pg_read_server_files,
--- pg_write_server_files, pg_execute_server_program and pg_read_all_settings.
+-- test.binary_round_trip and test.binary_receive go through files on the
+-- server (COPY TO/FROM 'file', COPY TO PROGRAM, the data_directory
+-- setting), so the files that call them need a superuser or a role with
+-- pg_read_server_files, pg_write_server_files, pg_execute_server_program
+-- and pg_read_all_settings.  test.copy_frame and test.varint need nothing.
 BEGIN;
 SET LOCAL client_min_messages = warning;
 -- Binary I/O is exercised the way clients reach it: binary COPY, through a
@@ -40,17 +41,24 @@ BEGIN
 	RETURN result;
 END $$;
 
+-- A binary COPY file of one row with one field holding the raw bytes given
+-- (what a client sends to feed them to a type's receive function)
+CREATE OR REPLACE FUNCTION test.copy_frame(payload bytea) RETURNS bytea
+LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT '\x5047434f50590aff0d0a00'::bytea          -- PGCOPY\n\377\r\n\0
+	       || '\x0000000000000000'::bytea              -- flags, extension
+	       || '\x0001'::bytea                          -- one field
+	       || int4send(length(payload)) || payload
+	       || '\xffff'::bytea                          -- trailer
+$$;
+
 -- Feed raw bytes to a type's receive function (as one binary COPY field);
 -- the value received, as text, or with resend => true as the hex of what the
 -- type's send function makes of it
 CREATE OR REPLACE FUNCTION test.binary_receive(typ regtype, payload bytea, resend boolean DEFAULT false)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
-	file bytea := '\x5047434f50590aff0d0a00'::bytea     -- PGCOPY\n\377\r\n\0
-		|| '\x0000000000000000'::bytea                  -- flags, extension
-		|| '\x0001'::bytea                              -- one field
-		|| int4send(length(payload)) || payload
-		|| '\xffff'::bytea;                             -- trailer
+	file bytea := test.copy_frame(payload);
 	result text;
 BEGIN
 	EXECUTE format('COPY (SELECT %L) TO PROGRAM %L',

@@ -11,9 +11,9 @@
 #    create (created by the superuser, OWNER the role), with --use-existing:
 #    the role installs salesperf itself.
 #
-# The files that include sql/include/helpers.sql use its binary-I/O helpers,
-# which go through files on the server; they run as a second non-superuser
-# role that also has pg_read_server_files, pg_write_server_files,
+# The files that call test.binary_round_trip or test.binary_receive (from
+# sql/include/helpers.sql), which go through files on the server, run as a
+# second non-superuser role that also has pg_read_server_files, pg_write_server_files,
 # pg_execute_server_program and pg_read_all_settings.  The other files run
 # with no such role.  Against the cluster in PGHOST/PGPORT (scripts/test
 # starts one), as its superuser PGUSER for the set-up; prints TAP.
@@ -44,7 +44,7 @@ sp_ok $? "neither role is a superuser"
 
 # The role a file runs as: the second one if it uses the server-file helpers
 role_for() {
-	if grep -q 'include/helpers\.sql' "$SP_ROOT/sql/$1.sql"; then echo "$files_role"; else echo "$plain"; fi
+	if grep -qE 'test\.binary_(round_trip|receive)\(' "$SP_ROOT/sql/$1.sql"; then echo "$files_role"; else echo "$plain"; fi
 }
 
 # regress OUTDIR ROLE [MAKE ARGS...]: make installcheck as ROLE, outputs in
