@@ -96,4 +96,9 @@ BEGIN
 	END LOOP;
 END $$;
 COMMIT;
+-- :receive, the client-side receive of one payload (sql/include/binary_receive.sql;
+-- by a path relative to the source directory, where pg_regress runs psql, so
+-- that the file name psql puts before the COPY's error is the same in every
+-- copy of the tree)
+\set receive '\\gset recv_ \\set ECHO none \\i sql/include/binary_receive.sql'
 \set ECHO all
