@@ -9,18 +9,18 @@
 -- run any number of times in one database: it creates or replaces, in one
 -- transaction, and prints nothing but its first line.
 --
--- (The binary round trip of a whole query's rows goes through the client
--- instead: sql/include/binary_round_trip.sql.)
---
--- test.binary_round_trip and test.binary_receive go through files on the
--- server (COPY TO/FROM 'file', COPY TO PROGRAM, the data_directory
--- setting), so the files that call them need a superuser or a role with
+-- Binary I/O through the client, which any role may use (psql \copy):
+--   sql/include/binary_round_trip.sql   every row of a query, send -> receive
+--   :receive (set below)                 one hand-built payload received
+-- Through files on the server: test.binary_round_trip and
+-- test.binary_receive (COPY TO/FROM 'file', COPY TO PROGRAM, the
+-- data_directory setting), which need a superuser or a role with
 -- pg_read_server_files, pg_write_server_files, pg_execute_server_program
--- and pg_read_all_settings.  test.copy_frame and test.varint need nothing.
+-- and pg_read_all_settings.  They remain for the checks that receive many
+-- payloads inside one statement and catch each error in PL/pgSQL (extremes,
+-- sketch_io, upsell_io); test.copy_frame and test.varint need nothing.
 BEGIN;
 SET LOCAL client_min_messages = warning;
--- Binary I/O is exercised the way clients reach it: binary COPY, through a
--- file in the server's data directory.
 CREATE SCHEMA IF NOT EXISTS test;
 
 -- value -> send -> receive -> value, as text (binary COPY out and back in)
