@@ -21,7 +21,7 @@ SQL_PARTS   = src/salesperf.sql $(filter-out src/salesperf.sql,$(sort $(wildcard
 
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard upgrade/$(EXTENSION)--*.sql)
-EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)-*.tar.gz
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
@@ -52,3 +52,18 @@ sanitize-check:
 .PHONY: valgrind-check
 valgrind-check:
 	$(srcdir)/test/valgrind/run.sh
+
+# The release tarball salesperf-$(EXTVERSION).tar.gz (DISTFILE), made by git
+# archive from the commit HEAD (uncommitted changes are not in it), every
+# path under salesperf-$(EXTVERSION)/.  It holds what a PGXS build and
+# install need (Makefile, control file, src/, upgrade/) and the user
+# documents; the test suites, their data (test/data: the UCI and Maven data
+# sets, never installed, stay out of the tarball as well), the developer
+# scripts, the demo and the CI entry point are in the git repository only.
+# test/shell/dist.sh builds and installs the tarball with PGXS alone.
+DISTFILE ?= $(EXTENSION)-$(EXTVERSION).tar.gz
+DIST_EXCLUDE = test sql expected scripts demo .ci .gitignore
+.PHONY: dist
+dist:
+	git -C $(srcdir) archive --format=tar.gz --prefix=$(EXTENSION)-$(EXTVERSION)/ \
+		-o $(abspath $(DISTFILE)) HEAD -- . $(addprefix ':(exclude)',$(DIST_EXCLUDE))

@@ -45,8 +45,27 @@ sp_install_packages() {
 	fi
 	sp_log "installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null &&
-		apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	sp_apt_update && apt-get "${SP_APT_WAIT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Another apt or dpkg run (the lead's, unattended-upgrades) holding the lock
+# is waited for, up to SP_APT_LOCK_WAIT seconds, instead of failing the run.
+# DPkg::Lock::Timeout covers the dpkg frontend lock that apt-get install
+# takes; apt 2.6 (Debian 12) does not apply it to the package lists lock that
+# apt-get update takes, so that one is retried while the lock is busy.
+SP_APT_LOCK_WAIT=${SP_APT_LOCK_WAIT:-600}
+SP_APT_WAIT=(-o "DPkg::Lock::Timeout=$SP_APT_LOCK_WAIT")
+sp_apt_update() {
+	local waited=0 log
+	log=$(mktemp /tmp/salesperf-apt.XXXXXX)
+	until apt-get "${SP_APT_WAIT[@]}" "$@" update -qq >"$log" 2>&1; do
+		if ! grep -q 'Could not get lock' "$log" || [ "$waited" -ge "$SP_APT_LOCK_WAIT" ]; then
+			cat "$log" >&2; rm -f "$log"; return 1
+		fi
+		[ "$waited" -eq 0 ] && sp_log "apt is busy (another apt or dpkg run); waiting for its lock"
+		sleep 5; waited=$((waited + 5))
+	done
+	rm -f "$log"
 }
 
 # Packages every run needs: the server, headers and a compiler toolchain

@@ -5,6 +5,8 @@
 -- limits.  Each case prints its value (or a comparison with an independent
 -- computation) or the SQLSTATE of its error: never a crash, a NaN or a
 -- wrapped number.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 
 -- What one statement gives: its (single) value as text, or its SQLSTATE

@@ -2,6 +2,8 @@
 -- regression tests; each is also in the seed corpus, so every fuzz run
 -- replays it first.  The rule: an input is rejected with a clear SQLSTATE,
 -- or accepted as a value that survives out -> in and send -> recv unchanged.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 CREATE FUNCTION pg_temp.sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE query;
@@ -14,37 +16,36 @@ END $$;
 -- accepted, printed as "v1 n=0", and sent back with the maximum: two
 -- different binary forms of one value.  Now the extremes of an empty
 -- sketch are dropped on receive.
-SELECT test.binary_receive('duration_sketch', payload) AS received,
-       test.binary_receive('duration_sketch', payload, resend => true)
-         = encode(duration_sketch_send('v1 n=0'), 'hex') AS same_bytes_as_empty
-  FROM (SELECT '\x01010000'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, nparams; alpha, count, zeros, min
-               || '\x0000000000000024'                                  -- max
-               || decode(repeat('00', 16), 'hex') AS payload) p;        -- sum
+\set recv_type duration_sketch
+SELECT '\x01010000'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, nparams; alpha, count, zeros, min
+       || '\x0000000000000024'                                  -- max
+       || decode(repeat('00', 16), 'hex') AS payload :receive
+SELECT duration_sketch_send(v) = duration_sketch_send('v1 n=0') AS same_bytes_as_empty FROM received;
 
 -- duration_sketch, binary: an empty sketch whose accuracy is -0 (sign bit
 -- set) was read as "no accuracy" but sent back with the sign bit
-SELECT test.binary_receive('duration_sketch', payload) AS received,
-       test.binary_receive('duration_sketch', payload, resend => true)
-         = encode(duration_sketch_send('v1 n=0'), 'hex') AS same_bytes_as_empty
-  FROM (SELECT '\x010100008000000000000000'::bytea || decode(repeat('00', 48), 'hex') AS payload) p;
+SELECT '\x010100008000000000000000'::bytea || decode(repeat('00', 48), 'hex') AS payload :receive
+SELECT duration_sketch_send(v) = duration_sketch_send('v1 n=0') AS same_bytes_as_empty FROM received;
 
 -- duration_sketch, binary: a NULL percentile (NaN) with other NaN bits
 -- than text input makes was accepted and sent back with those bits (found by
 -- the one-minute run of the test command on a fresh machine)
-SELECT test.binary_receive('duration_sketch', payload) AS received,
-       test.binary_receive('duration_sketch', payload, resend => true)
-         = encode(duration_sketch_send(test.binary_receive('duration_sketch', payload)::duration_sketch), 'hex')
-         AS same_bytes_as_its_text
-  FROM (SELECT '\x01010002'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, 2 percentiles; alpha, count, zeros, min
-               || '\x8000000000000000'                                  -- max (stray)
-               || decode(repeat('00', 16), 'hex')                        -- sum
-               || '\x005a00b4000000ff'                                  -- p = 5.8e-307
-               || '\xffffffffffff8290' AS payload) p;                    -- p = NaN, odd bits
+SELECT '\x01010002'::bytea || decode(repeat('00', 32), 'hex')  -- version, format, 2 percentiles; alpha, count, zeros, min
+       || '\x8000000000000000'                                  -- max (stray)
+       || decode(repeat('00', 16), 'hex')                        -- sum
+       || '\x005a00b4000000ff'                                  -- p = 5.8e-307
+       || '\xffffffffffff8290' AS payload :receive
+-- (p = NaN, odd bits)
+SELECT duration_sketch_send(v) = duration_sketch_send(v::text::duration_sketch) AS same_bytes_as_its_text FROM received;
 
 -- upsell_summary: a key type named by a bare number that is no type's OID
 -- reached an internal "cache lookup failed" error (XX000); now 42704, in
 -- text and in binary (version 1, keyed, type name "4", no account)
 SELECT pg_temp.sqlstate($$SELECT 'v1 key 01 '::upsell_summary$$) AS text_oid_1,
        pg_temp.sqlstate($$SELECT 'v1 key 4294967295; 1 2024-01-01T00:00:00Z=1'::upsell_summary$$) AS text_oid_max,
-       pg_temp.sqlstate($$SELECT test.binary_receive('upsell_summary', '\x0101013400')$$) AS binary_oid,
        pg_temp.sqlstate($$SELECT 'v1 key 20; 1 2024-01-01T00:00:00Z=1'::upsell_summary$$) AS text_existing_oid;
+-- ... and binary: 42704
+\set VERBOSITY sqlstate
+\set recv_type upsell_summary
+SELECT '\x0101013400'::bytea AS payload :receive
+\set VERBOSITY default

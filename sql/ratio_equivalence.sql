@@ -1,6 +1,7 @@
 -- The ratio KPIs give one answer whatever the path: one step, two steps
 -- (daily states rolled up to month and quarter), parallel plans, window
 -- frames and any row order; each checked against plain SQL.
+\getenv abs_srcdir PG_ABS_SRCDIR
 SELECT setseed(0.42);
 
 CREATE TABLE opps AS
@@ -98,9 +99,10 @@ GROUP BY period ORDER BY period;
 -- binary send -> receive unchanged
 SELECT count(*) AS states,
        bool_and(won_state::text::kpi_ratio = won_state AND value_state::text::kpi_ratio = value_state
-                AND lead_state::text::kpi_ratio = lead_state) AS text_round_trip,
-       test.binary_round_trip_rows('SELECT won_state, value_state, lead_state FROM daily') AS binary_round_trip
+                AND lead_state::text::kpi_ratio = lead_state) AS text_round_trip
 FROM daily;
+\set rt_query 'SELECT won_state, value_state, lead_state FROM daily'
+\i :abs_srcdir/sql/include/binary_round_trip.sql
 
 -- row order does not change the state
 SELECT close_rate_agg(is_won, amount ORDER BY random()) = close_rate_agg(is_won, amount ORDER BY id DESC)

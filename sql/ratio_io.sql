@@ -1,5 +1,7 @@
 -- kpi_ratio: text and binary I/O, equality, cast, accessors and every error
 -- path with its SQLSTATE.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 \set ECHO all
 
@@ -24,22 +26,26 @@ SELECT 'abc'::kpi_ratio;
 \set VERBOSITY sqlstate
 
 -- binary round trips through send/receive
-SELECT r, test.binary_round_trip(r) = r::text AS binary_round_trip, kpi_ratio_send(r)
+SELECT r, kpi_ratio_send(r)
 FROM (VALUES ('27/100'::kpi_ratio), ('0/0'), ('value:10.25/99'), ('value:0/0')) v(r);
+\set rt_query 'SELECT r FROM (VALUES (''27/100''::kpi_ratio), (''0/0''), (''value:10.25/99''), (''value:0/0'')) v(r)'
+\i :abs_srcdir/sql/include/binary_round_trip.sql
 
 -- malformed binary input: 22P03 or 08P01, never a crash
-SELECT test.binary_receive('kpi_ratio', '\x01');
-SELECT test.binary_receive('kpi_ratio', '\x0200'::bytea || int8send(1) || int8send(2));
-SELECT test.binary_receive('kpi_ratio', '\x0107'::bytea || int8send(1) || int8send(2));
-SELECT test.binary_receive('kpi_ratio', '\x0100'::bytea || int8send(-1) || int8send(2));
-SELECT test.binary_receive('kpi_ratio', '\x0100'::bytea || int8send(1) || int8send(2) || '\x00'::bytea);
-SELECT test.binary_receive('kpi_ratio', '\x0101'::bytea || int4send(1000) || '\x0001'::bytea);
-SELECT test.binary_receive('kpi_ratio', '\x0101'::bytea || int4send(-5));
-SELECT test.binary_receive('kpi_ratio', '\x0101'::bytea || int4send(length(numeric_send(-1))) || numeric_send(-1) || int4send(length(numeric_send(1))) || numeric_send(1));
-SELECT test.binary_receive('kpi_ratio', '\x0101'::bytea || int4send(length(numeric_send('NaN'))) || numeric_send('NaN') || int4send(length(numeric_send(1))) || numeric_send(1));
-SELECT test.binary_receive('kpi_ratio', '\x0100'::bytea || int8send(3) || int8send(4)) AS valid_count,
-       test.binary_receive('kpi_ratio', '\x0101'::bytea || int4send(length(numeric_send(2.5))) || numeric_send(2.5)
-                            || int4send(length(numeric_send(10))) || numeric_send(10)) AS valid_value;
+\set recv_type kpi_ratio
+SELECT '\x01'::bytea AS payload :receive
+SELECT '\x0200'::bytea || int8send(1) || int8send(2) AS payload :receive
+SELECT '\x0107'::bytea || int8send(1) || int8send(2) AS payload :receive
+SELECT '\x0100'::bytea || int8send(-1) || int8send(2) AS payload :receive
+SELECT '\x0100'::bytea || int8send(1) || int8send(2) || '\x00'::bytea AS payload :receive
+SELECT '\x0101'::bytea || int4send(1000) || '\x0001'::bytea AS payload :receive
+SELECT '\x0101'::bytea || int4send(-5) AS payload :receive
+SELECT '\x0101'::bytea || int4send(length(numeric_send(-1))) || numeric_send(-1) || int4send(length(numeric_send(1))) || numeric_send(1) AS payload :receive
+SELECT '\x0101'::bytea || int4send(length(numeric_send('NaN'))) || numeric_send('NaN') || int4send(length(numeric_send(1))) || numeric_send(1) AS payload :receive
+-- valid: a count ratio, a value ratio
+SELECT '\x0100'::bytea || int8send(3) || int8send(4) AS payload :receive
+SELECT '\x0101'::bytea || int4send(length(numeric_send(2.5))) || numeric_send(2.5)
+       || int4send(length(numeric_send(10))) || numeric_send(10) AS payload :receive
 
 -- equality compares the state, not the fraction
 SELECT '1/2'::kpi_ratio = '1/2' AS same, '1/2'::kpi_ratio = '2/4' AS scaled,

@@ -1,5 +1,7 @@
 -- duration_sketch: text and binary I/O, accessors on hand-checked values,
 -- and every error path with its SQLSTATE.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 \set ECHO all
 

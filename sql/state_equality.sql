@@ -3,6 +3,8 @@
 -- state, whatever built them (serial, parallel, rollup, window inverse,
 -- binary receive, text input), and the hash agrees with =.  The independent
 -- reference is the text form, which round-trips exactly.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 
 SELECT setseed(0.41);
@@ -54,11 +56,13 @@ FROM (SELECT grp, close_rate_agg(won) AS r, close_rate_agg(won, amount) AS v,
       FROM eq_rows GROUP BY grp, id % 7) p
 GROUP BY grp;
 
--- binary COPY out and in (send, then receive), and text out and in
-SELECT current_setting('data_directory') || '/salesperf_eq.bin' AS eq_file \gset
-COPY eq_serial TO :'eq_file' (FORMAT binary);
+-- binary COPY out and in (send, then receive) through a client-side file,
+-- and text out and in
+\set eq_file `mktemp /tmp/salesperf-eq.XXXXXX`
+\setenv SALESPERF_EQ_FILE :eq_file
+\copy eq_serial TO PROGRAM 'cat > "$SALESPERF_EQ_FILE"' (FORMAT binary)
 CREATE TABLE eq_recv (LIKE eq_serial);
-COPY eq_recv FROM :'eq_file' (FORMAT binary);
+\copy eq_recv FROM PROGRAM 'cat "$SALESPERF_EQ_FILE"' (FORMAT binary)
 CREATE TABLE eq_text AS
 SELECT g, r::text::kpi_ratio AS r, v::text::kpi_ratio AS v, l::text::kpi_ratio AS l,
        d::text::duration_sketch AS d, u::text::upsell_summary AS u
@@ -103,13 +107,16 @@ SELECT duration_sketch_trans_seconds('v1 a=0.01 n=2 exact_us=1,5'::duration_sket
 -- trailing zeros do not make a value ratio different
 SELECT 'value:1.50/3'::kpi_ratio = 'value:1.5/3.000'::kpi_ratio AS trimmed_equal,
        kpi_ratio_hash('value:1.50/3') = kpi_ratio_hash('value:1.5/3.000') AS trimmed_hash;
--- a NULL percentile received with other NaN bits is the same state
-SELECT test.binary_receive('duration_sketch',
+-- a NULL percentile received with other NaN bits is the same state (its
+-- binary form, with those bits, by binary COPY from the client)
+SELECT translate(encode(test.copy_frame(
          decode(replace(encode(duration_sketch_send('v1 a=0.01 p=null,0.5 n=2 exact_us=1,5'), 'hex'),
-                        '7ff8000000000000', '7ff8000000000001'), 'hex')) AS received;
-SELECT current_setting('data_directory') || '/salesperf_recv.bin' AS recv_file \gset
+                        '7ff8000000000000', '7ff8000000000001'), 'hex')), 'base64'), E'\n', '')
+\g (format=unaligned tuples_only=on) |base64 -d > "$SALESPERF_EQ_FILE"
 CREATE TABLE eq_nan (d duration_sketch);
-COPY eq_nan FROM :'recv_file' (FORMAT binary);
+\copy eq_nan FROM PROGRAM 'cat "$SALESPERF_EQ_FILE"' (FORMAT binary)
+SELECT d::text AS received FROM eq_nan;
+\! rm -f "$SALESPERF_EQ_FILE"
 SELECT d = 'v1 a=0.01 p=null,0.5 n=2 exact_us=1,5' AS odd_nan_equal,
        duration_sketch_hash(d) = duration_sketch_hash('v1 a=0.01 p=null,0.5 n=2 exact_us=1,5') AS odd_nan_hash
 FROM eq_nan;
@@ -129,7 +136,8 @@ SELECT r, v, l, d, u FROM eq_serial UNION ALL SELECT r, v, l, d, u FROM eq_paral
 UNION ALL SELECT r, v, l, d, u FROM eq_rollup UNION ALL SELECT r, v, l, d, u FROM eq_recv
 UNION ALL SELECT r, v, l, d, u FROM eq_text
 UNION ALL SELECT r, v, l, d, u FROM eq_states(true) WHERE g < 1200;
-ANALYZE eq_pool;
+-- both sides analyzed, so the plans below do not depend on autovacuum
+ANALYZE eq_pool, eq_serial;
 SELECT count(*) AS pool FROM eq_pool;
 
 -- SELECT DISTINCT, UNION, GROUP BY: as many states, with the same counts,

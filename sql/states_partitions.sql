@@ -3,6 +3,7 @@
 --  1. a state survives text out -> in and binary send -> receive unchanged;
 --  2. combining states built on disjoint partitions of a table equals the
 --     state built over the whole table (and so the one-step answer).
+\getenv abs_srcdir PG_ABS_SRCDIR
 SELECT setseed(0.31);
 CREATE TABLE rows AS
 SELECT g AS id, g % 5 AS part, g % 7 AS account,
@@ -45,7 +46,8 @@ SELECT count(*) AS partitions,
 FROM part_states;
 
 -- ... and binary round trips (one binary COPY out and in of all of them)
-SELECT test.binary_round_trip_rows('SELECT * FROM part_states') AS binary_round_trip;
+\set rt_query 'SELECT * FROM part_states'
+\i :abs_srcdir/sql/include/binary_round_trip.sql
 
 -- 2. combining the partitions' states = the whole table's state
 SELECT (SELECT rollup(won_s) FROM part_states)::text = w.won_s::text AS close_rate_agg_count,

@@ -1,5 +1,7 @@
 -- upsell_summary: text and binary I/O, canonical form, and every input error
 -- path with its SQLSTATE.
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
 \set ECHO all
 

@@ -1,117 +1,35 @@
 #!/bin/bash
-# Upgrades: the extension reached by ALTER EXTENSION salesperf UPDATE from the
-# first release (0.1.0) is the extension a fresh install creates, member by
-# member, and states stored under 0.1.0 read back identically after the
-# update.  Runs against the cluster in PGHOST/PGPORT (scripts/test starts
-# one); prints TAP.
+# Upgrades: the extension reached by ALTER EXTENSION salesperf UPDATE from
+# each earlier release (0.1.0, the longest path, and 0.2.0) is the extension a
+# fresh install creates, member by member, and states stored under that
+# release read back identically after the update.  Runs against the cluster
+# in PGHOST/PGPORT (scripts/test starts one); prints TAP.
 set -u
 fresh=salesperf_upg_fresh
-upgraded=salesperf_upg_updated
 work=$(mktemp -d /tmp/salesperf-upgrade.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
 
-first=0.1.0
+# the releases whose users update: each must reach the default version
+releases=(0.1.0 0.2.0)
 default=$(q postgres -c "SELECT default_version FROM pg_available_extensions WHERE name = 'salesperf'")
 
-for db in $fresh $upgraded; do
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
-done
+recreate_db() {
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
+}
 
-# Every version from the first release on is installable, and an update path
-# leads from the first to the default version
+# Every release is installable, and an update path leads from each to the
+# default version
 q postgres -c "SELECT string_agg(version, ' ' ORDER BY version) FROM pg_available_extension_versions WHERE name = 'salesperf'" >"$work/versions"
-grep -qw "$first" "$work/versions" && grep -qw "$default" "$work/versions"
-ok $? "versions $first and $default are installable ($(cat "$work/versions"))"
-q postgres -c "SELECT path FROM pg_extension_update_paths('salesperf') WHERE source = '$first' AND target = '$default'" >"$work/path"
-[ -s "$work/path" ]
-ok $? "an update path leads from $first to $default: $(cat "$work/path")"
-
-# A fresh install, and the first release updated, each in schema kpi.  The
-# 0.1.0 script creates its C functions with check_function_bodies on, so the
-# current module must export every symbol that script names.
-q $fresh -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi" >/dev/null
-ok $? "fresh CREATE EXTENSION salesperf (version $default)"
-q $upgraded -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi VERSION '$first'" >/dev/null
-ok $? "CREATE EXTENSION salesperf VERSION '$first' against the current module (every C symbol it names exists)"
-
-# States stored under 0.1.0, with their text and binary forms and accessor
-# answers recorded before the update.  Value ratios come from a moving
-# window too (states updated in place), text keys from a table column
-# (short varlena headers) and from text input (long ones).
-q $upgraded >/dev/null <<'SQL'
-SET search_path = public, kpi;
-SELECT setseed(0.29);
-CREATE TABLE opps AS
-SELECT g AS id, g % 12 AS owner, random() < 0.3 AS won,
-       round((random() * 5000)::numeric, 2) AS amount, (random() * 6)::int AS calls,
-       make_interval(secs => exp(random() * 10)) AS response,
-       'acct-' || (g % 50) AS account, timestamptz '2025-01-01 00:00+00' + (g % 9) * interval '1 month' AS at
-FROM generate_series(1, 6000) g;
-CREATE TABLE states AS
-SELECT owner,
-       close_rate_agg(won) AS won_state,
-       close_rate_agg(won, amount) AS value_state,
-       lead_qualification_efficiency_agg(won, calls::bigint) AS lead_state,
-       response_time_agg(response) AS sketch,
-       response_time_agg(response) FILTER (WHERE id % 100 = 0) AS small_sketch,
-       upsell_rate_agg(account, amount, at) AS book,
-       upsell_rate_agg(amount, at) FILTER (WHERE id % 12 = 1) AS series
-FROM opps GROUP BY owner;
-INSERT INTO states (owner, value_state, book)
-SELECT 100 + id, close_rate_agg(won, amount) OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND CURRENT ROW),
-       ('v1 key text; ' || account || ' 2025-01-01=' || amount)::upsell_summary
-FROM opps WHERE id <= 200;
-CREATE TABLE before AS
-SELECT owner, s::text AS txt, kpi_ratio_send(won_state) AS b1, kpi_ratio_send(value_state) AS b2,
-       kpi_ratio_send(lead_state) AS b3, duration_sketch_send(sketch) AS b4,
-       duration_sketch_send(small_sketch) AS b5, upsell_summary_send(book) AS b6,
-       upsell_summary_send(series) AS b7,
-       ROW(close_rate(won_state), close_rate(value_state), lead_qualification_efficiency(lead_state),
-           response_time_percentile(sketch, 0.9), response_time_mean(small_sketch), upsell_rate(book),
-           account_count(book), current_value(series))::text AS answers
-FROM states s;
-SQL
-ok $? "states of every type stored under $first"
-
-q $upgraded -c "ALTER EXTENSION salesperf UPDATE" >/dev/null &&
-	[ "$(q $upgraded -c "SELECT extversion FROM pg_extension WHERE extname = 'salesperf'")" = "$default" ]
-ok $? "ALTER EXTENSION salesperf UPDATE reaches $default"
-
-q $upgraded >"$work/reread" <<'SQL'
-SET search_path = public, kpi;
-SELECT count(*) = (SELECT count(*) FROM states) AND count(*) > 200 AND bool_and(
-         b.txt = s::text
-         AND b.b1 IS NOT DISTINCT FROM kpi_ratio_send(won_state)
-         AND b.b2 IS NOT DISTINCT FROM kpi_ratio_send(value_state)
-         AND b.b3 IS NOT DISTINCT FROM kpi_ratio_send(lead_state)
-         AND b.b4 IS NOT DISTINCT FROM duration_sketch_send(sketch)
-         AND b.b5 IS NOT DISTINCT FROM duration_sketch_send(small_sketch)
-         AND b.b6 IS NOT DISTINCT FROM upsell_summary_send(book)
-         AND b.b7 IS NOT DISTINCT FROM upsell_summary_send(series)
-         AND b.answers = ROW(close_rate(won_state), close_rate(value_state), lead_qualification_efficiency(lead_state),
-                             response_time_percentile(sketch, 0.9), response_time_mean(small_sketch), upsell_rate(book),
-                             account_count(book), current_value(series))::text)
-FROM states s JOIN before b USING (owner);
--- stored states are equal to themselves and to their text forms read back
-SELECT count(*) > 200 AND bool_and(coalesce(won_state = won_state::text::kpi_ratio, true)
-                AND value_state = value_state::text::kpi_ratio
-                AND kpi_ratio_hash(value_state) = kpi_ratio_hash(value_state::text::kpi_ratio)
-                AND coalesce(sketch = sketch::text::duration_sketch, true)
-                AND coalesce(duration_sketch_hash(sketch) = duration_sketch_hash(sketch::text::duration_sketch), true)
-                AND book = book::text::upsell_summary
-                AND upsell_summary_hash(book) = upsell_summary_hash(book::text::upsell_summary))
-FROM states;
-SELECT count(*) FROM (SELECT DISTINCT value_state, book FROM states) d;
-SQL
-[ "$(sed -n 1p "$work/reread")" = t ]
-ok $? "every 0.1.0 state reads back after the update: same text, binary form and answers"
-[ "$(sed -n 2p "$work/reread")" = t ]
-ok $? "0.1.0 states compare and hash equal to their own text forms read back"
-[ "$(sed -n 3p "$work/reread")" -gt 200 ]
-ok $? "SELECT DISTINCT over 0.1.0 states works after the update"
+for from in "${releases[@]}"; do
+	grep -qw "$from" "$work/versions" && grep -qw "$default" "$work/versions"
+	ok $? "versions $from and $default are installable ($(cat "$work/versions"))"
+	q postgres -c "SELECT path FROM pg_extension_update_paths('salesperf') WHERE source = '$from' AND target = '$default'" >"$work/path"
+	[ -s "$work/path" ]
+	ok $? "an update path leads from $from to $default: $(cat "$work/path")"
+done
 
 # The catalog of each database: every member object and everything that
 # defines it, by name (OIDs differ between the two databases)
@@ -185,8 +103,13 @@ FROM pg_cast c JOIN m ON m.classid = 'pg_cast'::regclass AND m.objid = c.oid
 ORDER BY 1;
 SQL
 }
-catalog $fresh >"$work/fresh.cat" && catalog $upgraded >"$work/upgraded.cat"
-ok $? "catalogs of both databases read"
+# A fresh install in schema kpi, and its catalog, to compare every updated
+# database with
+recreate_db $fresh
+q $fresh -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi" >/dev/null
+ok $? "fresh CREATE EXTENSION salesperf (version $default)"
+catalog $fresh >"$work/fresh.cat"
+ok $? "catalog of the fresh database read"
 # sanity: the description is detailed enough to see a difference
 for kind in member comment depends function aggregate operator opclass 'opfamily member' 'opfamily support' type cast; do
 	grep -q "^$kind " "$work/fresh.cat" || echo "# no '$kind' lines in the fresh catalog"
@@ -194,14 +117,108 @@ done
 [ "$(grep -c '^function ' "$work/fresh.cat")" -gt 50 ] && [ "$(grep -c '^aggregate ' "$work/fresh.cat")" -ge 9 ] &&
 	[ "$(grep -c '^opclass hash ' "$work/fresh.cat")" -eq 3 ]
 ok $? "the fresh catalog lists $(grep -c '^member ' "$work/fresh.cat") members, $(grep -c '^function ' "$work/fresh.cat") functions, $(grep -c '^aggregate ' "$work/fresh.cat") aggregates, 3 hash opclasses"
-if diff -u "$work/fresh.cat" "$work/upgraded.cat" >"$work/catalog.diff"; then
-	ok 0 "updated from $first = fresh $default: every member, definition, aggregate, operator, opclass, type, cast, dependency and comment ($(wc -l <"$work/fresh.cat") lines)"
-else
-	sed 's/^/# /' "$work/catalog.diff" | head -60
-	ok 1 "updated from $first = fresh $default: every member, definition, aggregate, operator, opclass, type, cast, dependency and comment"
-fi
 
-for db in $fresh $upgraded; do
+# update_from RELEASE: install RELEASE in schema kpi of a new database, store
+# states of every type, update to the default version, and check the states
+# and the catalog against the fresh install
+update_from() {
+	local from=$1 db=salesperf_upg_from_${1//./_}
+	recreate_db "$db"
+	# The old script creates its C functions with check_function_bodies on,
+	# so the current module must export every symbol that script names.
+	q "$db" -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi VERSION '$from'" >/dev/null
+	ok $? "CREATE EXTENSION salesperf VERSION '$from' against the current module (every C symbol it names exists)"
+
+	# States stored under $from, with their text and binary forms and accessor
+	# answers recorded before the update.  Value ratios come from a moving
+	# window too (states updated in place), text keys from a table column
+	# (short varlena headers) and from text input (long ones).
+	q "$db" >/dev/null <<'SQL'
+SET search_path = public, kpi;
+SELECT setseed(0.29);
+CREATE TABLE opps AS
+SELECT g AS id, g % 12 AS owner, random() < 0.3 AS won,
+       round((random() * 5000)::numeric, 2) AS amount, (random() * 6)::int AS calls,
+       make_interval(secs => exp(random() * 10)) AS response,
+       'acct-' || (g % 50) AS account, timestamptz '2025-01-01 00:00+00' + (g % 9) * interval '1 month' AS at
+FROM generate_series(1, 6000) g;
+CREATE TABLE states AS
+SELECT owner,
+       close_rate_agg(won) AS won_state,
+       close_rate_agg(won, amount) AS value_state,
+       lead_qualification_efficiency_agg(won, calls::bigint) AS lead_state,
+       response_time_agg(response) AS sketch,
+       response_time_agg(response) FILTER (WHERE id % 100 = 0) AS small_sketch,
+       upsell_rate_agg(account, amount, at) AS book,
+       upsell_rate_agg(amount, at) FILTER (WHERE id % 12 = 1) AS series
+FROM opps GROUP BY owner;
+INSERT INTO states (owner, value_state, book)
+SELECT 100 + id, close_rate_agg(won, amount) OVER (ORDER BY id ROWS BETWEEN 3 PRECEDING AND CURRENT ROW),
+       ('v1 key text; ' || account || ' 2025-01-01=' || amount)::upsell_summary
+FROM opps WHERE id <= 200;
+CREATE TABLE before AS
+SELECT owner, s::text AS txt, kpi_ratio_send(won_state) AS b1, kpi_ratio_send(value_state) AS b2,
+       kpi_ratio_send(lead_state) AS b3, duration_sketch_send(sketch) AS b4,
+       duration_sketch_send(small_sketch) AS b5, upsell_summary_send(book) AS b6,
+       upsell_summary_send(series) AS b7,
+       ROW(close_rate(won_state), close_rate(value_state), lead_qualification_efficiency(lead_state),
+           response_time_percentile(sketch, 0.9), response_time_mean(small_sketch), upsell_rate(book),
+           account_count(book), current_value(series))::text AS answers
+FROM states s;
+SQL
+	ok $? "states of every type stored under $from"
+
+	q "$db" -c "ALTER EXTENSION salesperf UPDATE" >/dev/null &&
+		[ "$(q "$db" -c "SELECT extversion FROM pg_extension WHERE extname = 'salesperf'")" = "$default" ]
+	ok $? "ALTER EXTENSION salesperf UPDATE reaches $default"
+
+	q "$db" >"$work/reread" <<'SQL'
+SET search_path = public, kpi;
+SELECT count(*) = (SELECT count(*) FROM states) AND count(*) > 200 AND bool_and(
+         b.txt = s::text
+         AND b.b1 IS NOT DISTINCT FROM kpi_ratio_send(won_state)
+         AND b.b2 IS NOT DISTINCT FROM kpi_ratio_send(value_state)
+         AND b.b3 IS NOT DISTINCT FROM kpi_ratio_send(lead_state)
+         AND b.b4 IS NOT DISTINCT FROM duration_sketch_send(sketch)
+         AND b.b5 IS NOT DISTINCT FROM duration_sketch_send(small_sketch)
+         AND b.b6 IS NOT DISTINCT FROM upsell_summary_send(book)
+         AND b.b7 IS NOT DISTINCT FROM upsell_summary_send(series)
+         AND b.answers = ROW(close_rate(won_state), close_rate(value_state), lead_qualification_efficiency(lead_state),
+                             response_time_percentile(sketch, 0.9), response_time_mean(small_sketch), upsell_rate(book),
+                             account_count(book), current_value(series))::text)
+FROM states s JOIN before b USING (owner);
+-- stored states are equal to themselves and to their text forms read back
+SELECT count(*) > 200 AND bool_and(coalesce(won_state = won_state::text::kpi_ratio, true)
+                AND value_state = value_state::text::kpi_ratio
+                AND kpi_ratio_hash(value_state) = kpi_ratio_hash(value_state::text::kpi_ratio)
+                AND coalesce(sketch = sketch::text::duration_sketch, true)
+                AND coalesce(duration_sketch_hash(sketch) = duration_sketch_hash(sketch::text::duration_sketch), true)
+                AND book = book::text::upsell_summary
+                AND upsell_summary_hash(book) = upsell_summary_hash(book::text::upsell_summary))
+FROM states;
+SELECT count(*) FROM (SELECT DISTINCT value_state, book FROM states) d;
+SQL
+	[ "$(sed -n 1p "$work/reread")" = t ]
+	ok $? "every $from state reads back after the update: same text, binary form and answers"
+	[ "$(sed -n 2p "$work/reread")" = t ]
+	ok $? "$from states compare and hash equal to their own text forms read back"
+	[ "$(sed -n 3p "$work/reread")" -gt 200 ]
+	ok $? "SELECT DISTINCT over $from states works after the update"
+
+	catalog "$db" >"$work/updated.cat"
+	ok $? "catalog of the database updated from $from read"
+	if diff -u "$work/fresh.cat" "$work/updated.cat" >"$work/catalog.diff"; then
+		ok 0 "updated from $from = fresh $default: every member, definition, aggregate, operator, opclass, type, cast, dependency and comment ($(wc -l <"$work/fresh.cat") lines)"
+	else
+		sed 's/^/# /' "$work/catalog.diff" | head -60
+		ok 1 "updated from $from = fresh $default: every member, definition, aggregate, operator, opclass, type, cast, dependency and comment"
+	fi
 	psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null
+}
+
+for from in "${releases[@]}"; do
+	update_from "$from"
 done
+
+psql -X -q -d postgres -c "DROP DATABASE $fresh" >/dev/null
 echo "1..$n"

@@ -28,7 +28,7 @@
 # "# ..." comments.  Logs are kept in $SP_VG_DIR (default
 # test/results/valgrind/).  Takes long: about an hour on 2 busy cores for
 # the whole suite (ratio_equivalence alone 25 min, sketch_accuracy 12 min); SP_VG_REGRESS="ratio_io sketch_io" runs only those
-# files (after 00_setup).  SP_VG_PORT sets the port (default 5432; the
+# files (each file runs alone).  SP_VG_PORT sets the port (default 5432; the
 # socket is in a private directory, so it never clashes).
 set -u
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -92,7 +92,7 @@ sp_ok $st "postmaster (pid $pmpid) runs under memcheck ($exe)"
 
 # The suite, as scripts/test runs it (valgrind is 20-50x slower)
 t0=$SECONDS
-make -C "$src" -s installcheck ${SP_VG_REGRESS:+REGRESS="00_setup $SP_VG_REGRESS"} >"$out/regress.log" 2>&1
+make -C "$src" -s installcheck ${SP_VG_REGRESS:+REGRESS="$SP_VG_REGRESS"} >"$out/regress.log" 2>&1
 regress_status=$?
 regress_secs=$((SECONDS - t0))
 [ -f "$src/regression.diffs" ] && cp "$src/regression.diffs" "$out/"
