@@ -25,6 +25,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "codec.h"
 #include "ratio.h"
 
 #define KPI_RATIO_BINARY_VERSION	1
@@ -173,13 +174,13 @@ RatioCheckCount(int64 v, const char *what)
  * ---------------------------------------------------------------------
  */
 
+/* Malformed text input: the one detail kpi_ratio_in gives */
 SP_NORETURN static void
 RatioSyntaxError(const char *input)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "kpi_ratio", input),
-			 errdetail("Expected \"numerator/denominator\" with non-negative whole numbers, e.g. \"27/100\", or \"value:won/total\" with non-negative decimal amounts, e.g. \"value:1500.50/4200\".")));
+	SpSyntaxError("kpi_ratio", input,
+				  "Expected \"numerator/denominator\" with non-negative whole numbers, e.g. \"27/100\", or \"value:won/total\" with non-negative decimal amounts, e.g. \"value:1500.50/4200\".",
+				  NULL);
 }
 
 /* Parse an unsigned int64 at *p; advances *p */
@@ -337,10 +338,7 @@ kpi_ratio_send(PG_FUNCTION_ARGS)
 SP_NORETURN static void
 RatioBinaryError(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", "kpi_ratio"),
-			 errdetail("%s", detail)));
+	SpBinaryError("kpi_ratio", detail);
 }
 
 /* Read one length-prefixed numeric amount, checking every length */

@@ -52,6 +52,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
+#include "codec.h"
 #include "upsell.h"
 
 #define UPSELL_TEXT_VERSION		"v1"
@@ -903,15 +904,12 @@ UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
  * ---------------------------------------------------------------------
  */
 
-/* Report malformed text input */
+/* Report malformed text input, with the form as the hint */
 SP_NORETURN static void
 UpsellSyntaxError(const char *input, const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "upsell_summary", input),
-			 errdetail("%s", detail),
-			 errhint("The form is \"v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80\", or \"v1 series; 2024-01-01=100..2024-06-01=120\".")));
+	SpSyntaxError("upsell_summary", input, detail,
+				  "The form is \"v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80\", or \"v1 series; 2024-01-01=100..2024-06-01=120\".");
 }
 
 /* Append a token, quoted if it would not read back as one bare token */
@@ -1335,10 +1333,7 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 SP_NORETURN static void
 UpsellBinaryError(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", "upsell_summary"),
-			 errdetail("%s", detail)));
+	SpBinaryError("upsell_summary", detail);
 }
 
 /* Append an unsigned LEB128 varint */
