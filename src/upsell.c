@@ -1336,44 +1336,29 @@ UpsellBinaryError(const char *detail)
 	SpBinaryError("upsell_summary", detail);
 }
 
-/* Append an unsigned LEB128 varint */
-static void
-UpsellSendVarint(StringInfo buf, uint64 v)
-{
-	do
-	{
-		uint8		b = v & 0x7F;
-
-		v >>= 7;
-		pq_sendbyte(buf, v ? (b | 0x80) : b);
-	} while (v);
-}
-
-/* Read a varint, rejecting overlong or overflowing encodings */
+/*
+ * Read a varint (codec.c: shortest form only, at most 64 bits), with this
+ * form's messages: every varint here is a length, count or time offset
+ */
 static uint64
 UpsellRecvVarint(StringInfo buf)
 {
+	const uint8 *p = (const uint8 *) buf->data + buf->cursor;
 	uint64		v = 0;
 
-	for (int shift = 0;; shift += 7)
+	switch (SpGetVarint(&p, (const uint8 *) buf->data + buf->len, &v))
 	{
-		uint8		b;
-
-		if (buf->cursor >= buf->len)
+		case SP_VARINT_OK:
+			break;
+		case SP_VARINT_TRUNCATED:
 			UpsellBinaryError("A length runs past the end of the data.");
-		b = (uint8) buf->data[buf->cursor++];
-		if (shift == 63 && (b & 0x7E) != 0)
-			UpsellBinaryError("A length is out of range.");
-		v |= (uint64) (b & 0x7F) << shift;
-		if (!(b & 0x80))
-		{
-			if (b == 0 && shift > 0)
-				UpsellBinaryError("A length is not in its shortest form.");
-			return v;
-		}
-		if (shift == 63)
+		case SP_VARINT_OVERLONG:
+			UpsellBinaryError("A length is not in its shortest form.");
+		case SP_VARINT_OVERFLOW:
 			UpsellBinaryError("A length is out of range.");
 	}
+	buf->cursor = (const char *) p - buf->data;
+	return v;
 }
 
 /* Read a length and check that many bytes remain */
@@ -1549,7 +1534,7 @@ UpsellSendAmount(StringInfo buf, Numeric n)
 	char	   *s = UpsellNumericOut(n);
 	size_t		len = strlen(s);
 
-	UpsellSendVarint(buf, len);
+	SpPutVarint(buf, len);
 	pq_sendbytes(buf, s, len);
 	pfree(s);
 }
@@ -1583,12 +1568,12 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 		/* the name in the client encoding, length measured after conversion */
 		initStringInfo(&name);
 		pq_sendtext(&name, typname, strlen(typname));
-		UpsellSendVarint(&buf, name.len);
+		SpPutVarint(&buf, name.len);
 		pq_sendbytes(&buf, name.data, name.len);
 	}
 	else
 		pq_sendbyte(&buf, 0);
-	UpsellSendVarint(&buf, flat->naccounts);
+	SpPutVarint(&buf, flat->naccounts);
 	for (int32 i = 0; i < flat->naccounts; i++)
 	{
 		UpsellAccountData a;
@@ -1599,7 +1584,7 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 		{
 			bytea	   *b = SendFunctionCall(&keysend, a.key);
 
-			UpsellSendVarint(&buf, VARSIZE(b) - VARHDRSZ);
+			SpPutVarint(&buf, VARSIZE(b) - VARHDRSZ);
 			pq_sendbytes(&buf, VARDATA(b), VARSIZE(b) - VARHDRSZ);
 			pfree(b);
 		}
@@ -1608,7 +1593,7 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 		UpsellSendAmount(&buf, a.start_value);
 		if (a.end_at != a.start_at)
 		{
-			UpsellSendVarint(&buf, (uint64) a.end_at - (uint64) a.start_at);
+			SpPutVarint(&buf, (uint64) a.end_at - (uint64) a.start_at);
 			UpsellSendAmount(&buf, a.end_value);
 		}
 	}
