@@ -207,32 +207,21 @@ RatioParseCount(const char **p, const char *input)
 	return (int64) v;
 }
 
-/* Parse a plain non-negative decimal ("123" or "123.45") at *p */
+/*
+ * Parse a plain non-negative decimal ("123" or "123.45") at *p (before end,
+ * the end of input), in canonical form.  A "." that no digit follows is an
+ * error here ("1." or "1./2").
+ */
 static Numeric
-RatioParseAmount(const char **p, const char *input)
+RatioParseAmount(const char **p, const char *end, const char *input)
 {
 	const char *s = *p;
-	char	   *token;
+	int			len = SpScanAmount(s, end);
 
-	if (!isdigit((unsigned char) *s))
+	if (len == 0 || s[len] == '.')
 		RatioSyntaxError(input);
-	while (isdigit((unsigned char) *s))
-		s++;
-	if (*s == '.')
-	{
-		s++;
-		if (!isdigit((unsigned char) *s))
-			RatioSyntaxError(input);
-		while (isdigit((unsigned char) *s))
-			s++;
-	}
-	token = pnstrdup(*p, s - *p);
-	*p = s;
-	/* the token is well formed, so numeric_in cannot fail but on size */
-	return SpNumericCanonical(DatumGetNumeric(DirectFunctionCall3(numeric_in,
-																  CStringGetDatum(token),
-																  ObjectIdGetDatum(InvalidOid),
-																  Int32GetDatum(-1))));
+	*p = s + len;
+	return SpNumericCanonical(SpAmountFromText(s, len));
 }
 
 static void
@@ -248,6 +237,7 @@ kpi_ratio_in(PG_FUNCTION_ARGS)
 {
 	const char *input = PG_GETARG_CSTRING(0);
 	const char *p = input;
+	const char *end = input + strlen(input);
 	KpiRatio   *result;
 
 	RatioSkipSpace(&p);
@@ -258,12 +248,12 @@ kpi_ratio_in(PG_FUNCTION_ARGS)
 
 		p += 6;
 		RatioSkipSpace(&p);
-		num = RatioParseAmount(&p, input);
+		num = RatioParseAmount(&p, end, input);
 		RatioSkipSpace(&p);
 		if (*p++ != '/')
 			RatioSyntaxError(input);
 		RatioSkipSpace(&p);
-		den = RatioParseAmount(&p, input);
+		den = RatioParseAmount(&p, end, input);
 		result = RatioMakeValue(num, den);
 	}
 	else

@@ -1123,41 +1123,31 @@ UpsellReadTime(const char **p, const char *input)
 	return result;
 }
 
-/* Parse a non-negative decimal amount ("123" or "123.45") at *p */
+/*
+ * Parse a non-negative decimal amount ("123" or "123.45") at *p (before end,
+ * the end of input).  A "." that no digit follows is left to the caller: in
+ * "100..2024-06-01" the dots belong to the range, not to the amount.
+ */
 static Numeric
-UpsellReadAmount(const char **p, const char *input)
+UpsellReadAmount(const char **p, const char *end, const char *input)
 {
 	const char *s = *p;
-	char	   *token;
-	Numeric		result;
+	int			len = SpScanAmount(s, end);
 
-	if (!isdigit((unsigned char) *s))
+	if (len == 0)
 		UpsellSyntaxError(input, "An amount is not a non-negative decimal number such as 1200 or 1500.50.");
-	while (isdigit((unsigned char) *s))
-		s++;
-	/* "100..2024-06-01": the dot belongs to the range, not to the amount */
-	if (*s == '.' && isdigit((unsigned char) s[1]))
-	{
-		s++;
-		while (isdigit((unsigned char) *s))
-			s++;
-	}
-	token = pnstrdup(*p, s - *p);
-	*p = s;
-	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
-												 ObjectIdGetDatum(InvalidOid),
-												 Int32GetDatum(-1)));
-	pfree(token);
-	return result;
+	*p = s + len;
+	return SpAmountFromText(s, len);
 }
 
 /* Read "time=amount" */
 static void
-UpsellReadSnapshot(const char **p, const char *input, TimestampTz *at, Numeric *value)
+UpsellReadSnapshot(const char **p, const char *end, const char *input,
+				   TimestampTz *at, Numeric *value)
 {
 	*at = UpsellReadTime(p, input);
 	UpsellExpectChar(p, '=', input, "A snapshot is not in the form time=amount.");
-	*value = UpsellReadAmount(p, input);
+	*value = UpsellReadAmount(p, end, input);
 }
 
 /* Text input: parse, reject duplicates, return the canonical flat form */
@@ -1167,6 +1157,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 {
 	const char *input = PG_GETARG_CSTRING(0);
 	const char *p = input;
+	const char *end = input + strlen(input);
 	Oid			keytype = InvalidOid;
 	UpsellState *state;
 	FmgrInfo	keyin;
@@ -1216,11 +1207,11 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 				UpsellSyntaxError(input, "A key is not followed by a blank.");
 			UpsellSkipSpace(&p);
 		}
-		UpsellReadSnapshot(&p, input, &a.start_at, &a.start_value);
+		UpsellReadSnapshot(&p, end, input, &a.start_at, &a.start_value);
 		if (p[0] == '.' && p[1] == '.')
 		{
 			p += 2;
-			UpsellReadSnapshot(&p, input, &a.end_at, &a.end_value);
+			UpsellReadSnapshot(&p, end, input, &a.end_at, &a.end_value);
 			if (a.end_at <= a.start_at)
 				UpsellSyntaxError(input, "An account's last snapshot is not later than its first.");
 		}
@@ -1412,31 +1403,16 @@ UpsellRecvAmount(StringInfo buf)
 {
 	int			len = UpsellRecvLength(buf, 1, "an amount");
 	const char *s = pq_getmsgbytes(buf, len);
-	int			i = 0;
-	char	   *str;
-	Numeric		result;
+	int			n = SpScanAmount(s, s + len);
 
-	while (i < len && isdigit((unsigned char) s[i]))
-		i++;
-	if (i == 0)
+	if (n == 0)
 		UpsellBinaryError("An amount does not start with a digit.");
-	if (i < len && s[i] == '.')
-	{
-		int			frac = ++i;
-
-		while (i < len && isdigit((unsigned char) s[i]))
-			i++;
-		if (i == frac)
-			UpsellBinaryError("An amount has no digits after its decimal point.");
-	}
-	if (i != len)
+	/* the scan stops at a "." that no digit follows only in the whole part */
+	if (n < len && s[n] == '.' && memchr(s, '.', n) == NULL)
+		UpsellBinaryError("An amount has no digits after its decimal point.");
+	if (n != len)
 		UpsellBinaryError("Amounts must be non-negative decimal numbers such as 1500.5.");
-	str = pnstrdup(s, len);
-	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(str),
-												 ObjectIdGetDatum(InvalidOid),
-												 Int32GetDatum(-1)));
-	pfree(str);
-	return result;
+	return SpAmountFromText(s, len);
 }
 
 /* Binary input: every length and invariant checked, as in text input */
