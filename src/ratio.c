@@ -87,14 +87,14 @@ RatioCheckKind(KpiRatio *r, int32 kind)
 }
 
 /*
- * The state argument 0, ready to be changed: in aggregate context it is the
- * executor's own copy and is changed in place; called as a plain function, a
- * fresh copy is made so the caller's datum is left alone.
+ * The state argument 0, ready to be changed (SpMayUpdateInPlace): in an
+ * aggregate it is the executor's own copy and is changed in place; called as
+ * a plain function, a fresh copy is made so the caller's datum is left alone.
  */
 static inline KpiRatio *
 RatioStateForUpdate(FunctionCallInfo fcinfo)
 {
-	if (SP_IN_AGGREGATE(fcinfo))
+	if (SpMayUpdateInPlace(fcinfo))
 	{
 		struct varlena *state = (struct varlena *) PG_GETARG_POINTER(0);
 
@@ -128,8 +128,8 @@ RatioAccumCount(FunctionCallInfo fcinfo, int64 num, int64 den, int sign)
 }
 
 /*
- * Add (sign 1) or remove (sign -1) sums from a VALUE state.  In aggregate
- * context the new sums are written over the old ones when they fit in the
+ * Add (sign 1) or remove (sign -1) sums from a VALUE state.  In an aggregate
+ * (SpMayUpdateInPlace) the new sums are written over the old ones when they fit in the
  * state's current size (the usual case: sums gain a digit rarely); otherwise
  * a new state is built and the executor frees the old one.
  */
@@ -146,7 +146,7 @@ RatioAccumValue(FunctionCallInfo fcinfo, Numeric num, Numeric den, int sign)
 	newnum = op(KpiRatioValueNum(state), num);
 	newden = op(KpiRatioValueDen(state), den);
 	size = KPI_RATIO_HDRSZ + MAXALIGN(VARSIZE(newnum)) + VARSIZE(newden);
-	if (SP_IN_AGGREGATE(fcinfo) && size <= VARSIZE(state) &&
+	if (SpMayUpdateInPlace(fcinfo) && size <= VARSIZE(state) &&
 		state == (KpiRatio *) PG_GETARG_POINTER(0))
 	{
 		memcpy(state->sums, newnum, VARSIZE(newnum));

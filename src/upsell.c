@@ -22,7 +22,8 @@
  * UPSELL_SMALL_ACCOUNTS accounts, and every single-account series, stay flat
  * and are rebuilt per row: a memory context per group would make hash
  * aggregation over many groups quadratic.  Transition and combine functions
- * accept flat and expanded states.
+ * accept flat and expanded states; called outside an aggregate they work on
+ * a copy and go on (SpMayUpdateInPlace).
  *
  * Account keys are of any type with default btree and hash operator classes
  * (bigint, text, uuid...): the hash finds the bucket, the btree equality
@@ -1582,38 +1583,28 @@ upsell_summary_send(PG_FUNCTION_ARGS)
  */
 
 /*
- * The transition state, ready to be changed in place: the executor's own
- * read-write expanded object, or a new one expanded from a flat state (which
- * the executor then frees), or a new empty one for keytype.
+ * The state argument 0, ready to be changed, with new states under cxt
+ * (SpStateContext).  In an aggregate (SpMayUpdateInPlace) it is the
+ * executor's own read-write expanded object, changed in place, or a new one
+ * expanded from a flat state (which the executor then frees).  Called any
+ * other way it is always a new expanded copy, so the caller's datum is left
+ * alone.  A NULL state gives a new empty one for keytype.
  */
 static UpsellState *
-UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext aggcxt)
+UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext cxt)
 {
 	Datum		d;
 	UpsellState *state;
 
 	if (PG_ARGISNULL(0))
-		return UpsellNew(keytype, aggcxt, 8);
+		return UpsellNew(keytype, cxt, 8);
 	d = PG_GETARG_DATUM(0);
 	state = UpsellDatumGetExpanded(d);
-	if (state != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		MemoryContextGetParent(state->hdr.eoh_context) == aggcxt)
+	if (state != NULL && SpMayUpdateInPlace(fcinfo) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		MemoryContextGetParent(state->hdr.eoh_context) == cxt)
 		return state;
-	return UpsellExpandDatum(d, aggcxt);
-}
-
-/* The aggregate memory context; error outside an aggregate */
-static MemoryContext
-UpsellAggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as an aggregate transition function", fname),
-				 errhint("Use upsell_rate_agg(account, value, at) to build a summary.")));
-	return aggcxt;
+	return UpsellExpandDatum(d, cxt);
 }
 
 /* Reject a value that is not a finite, non-negative amount */
@@ -1660,10 +1651,10 @@ UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
  * Merge one account into the transition state argument 0 (NULL, flat or
  * expanded) and return the new state: a small flat state is rebuilt (the
  * executor copies it and frees the old one), an expanded one is changed in
- * place.
+ * place when UpsellStateForUpdate allows it, else a copy is.
  */
 static Datum
-UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *kt,
+UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, UpsellKeyType *kt,
 				 UpsellAccountData *a)
 {
 	UpsellState *state;
@@ -1678,7 +1669,7 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *k
 		if (!OidIsValid(kt->type) || flat->naccounts < UPSELL_SMALL_ACCOUNTS)
 			PG_RETURN_POINTER(UpsellFlatWithAccount(kt, flat, a));
 	}
-	state = UpsellStateForUpdate(fcinfo, kt->type, aggcxt);
+	state = UpsellStateForUpdate(fcinfo, kt->type, cxt);
 	UpsellCheckSameKeyType(state->key.type, kt->type);
 	UpsellMergeAccount(state, a, 0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
@@ -1688,7 +1679,7 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *k
 static Datum
 UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
 {
-	MemoryContext aggcxt = UpsellAggContext(fcinfo, "upsell_summary_trans");
+	MemoryContext cxt = SpStateContext(fcinfo);
 	UpsellAccountData a;
 
 	if (PG_ARGISNULL(valarg) || PG_ARGISNULL(valarg + 1))
@@ -1701,7 +1692,7 @@ UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
 	a.start_value = a.end_value = PG_GETARG_NUMERIC(valarg);
 	a.start_at = a.end_at = PG_GETARG_TIMESTAMPTZ(valarg + 1);
 	UpsellCheckValue(a.start_value, kt->type, key, a.start_at);
-	return UpsellAddToState(fcinfo, aggcxt, kt, &a);
+	return UpsellAddToState(fcinfo, cxt, kt, &a);
 }
 
 /* upsell_rate(account, value, at): one snapshot of one account */
@@ -1756,12 +1747,15 @@ upsell_summary_series_trans(PG_FUNCTION_ARGS)
 	return UpsellAddRow(fcinfo, UpsellCallKeyType(fcinfo, InvalidOid), (Datum) 0, 1);
 }
 
-/* Combine function of every upsell aggregate, and rollup()'s transition */
+/*
+ * Combine function of every upsell aggregate, and rollup()'s transition.
+ * Called directly, it leaves both arguments alone (UpsellStateForUpdate).
+ */
 PG_FUNCTION_INFO_V1(upsell_summary_combine);
 Datum
 upsell_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
+	MemoryContext cxt;
 	UpsellState *state;
 	UpsellFlat *other;
 
@@ -1771,19 +1765,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-	{
-		/* called directly: leave both arguments alone, return a flat state */
-		UpsellFlat *flat;
-
-		if (PG_ARGISNULL(0))
-			PG_RETURN_POINTER(UpsellDatumGetFlat(PG_GETARG_DATUM(1)));
-		state = UpsellExpandDatum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
-		flat = UpsellBuildFlat(state, CurrentMemoryContext);
-		DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
-		PG_RETURN_POINTER(flat);
-	}
+	cxt = SpStateContext(fcinfo);
 
 	/*
 	 * Small flat states merge into a new small flat state, account by
@@ -1825,10 +1807,10 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 	}
 
 	if (PG_ARGISNULL(0))
-		state = UpsellExpandDatum(PG_GETARG_DATUM(1), aggcxt);
+		state = UpsellExpandDatum(PG_GETARG_DATUM(1), cxt);
 	else
 	{
-		state = UpsellStateForUpdate(fcinfo, InvalidOid, aggcxt);
+		state = UpsellStateForUpdate(fcinfo, InvalidOid, cxt);
 		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
