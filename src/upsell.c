@@ -29,7 +29,8 @@
  * (bigint, text, uuid...): the hash finds the bucket, the btree equality
  * operator decides, and the btree order sorts the flat form.  Collatable
  * keys use the "C" collation, so equality is exact and the order does not
- * depend on the locale.
+ * depend on the locale.  That machinery, and the key's flat, text and
+ * binary forms, are keys.c's; this file keeps what an account holds.
  *
  * There is no moving-aggregate inverse: removing a row that is an account's
  * first or last snapshot would need the snapshot before it, which the state
@@ -38,37 +39,24 @@
  */
 #include "salesperf.h"
 
-#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/sortsupport.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
-#include "utils/typcache.h"
 
 #include "codec.h"
+#include "keys.h"
 #include "upsell.h"
 
 #define UPSELL_TEXT_VERSION		"v1"
 #define UPSELL_BINARY_VERSION	1
 #define UPSELL_EXPANDED_MAGIC	0x55505331	/* "UPS1" */
-
-/* What the state knows about the account key type */
-typedef struct UpsellKeyType
-{
-	Oid			type;			/* InvalidOid for a series */
-	int16		typlen;
-	bool		typbyval;
-	Oid			collation;		/* C for collatable types, else invalid */
-	TypeCacheEntry *tce;		/* lives as long as the backend */
-} UpsellKeyType;
 
 /*
  * An account's value in the hash table: most amounts fit in 16 bytes (up to
@@ -99,16 +87,12 @@ typedef struct UpsellEntry
 #define UPSELL_START	0
 #define UPSELL_END		1
 
-struct UpsellState;
-static uint32 UpsellHashKey(struct UpsellState *state, Datum key);
-static bool UpsellKeysEqual(struct UpsellState *state, Datum a, Datum b);
-
 #define SH_PREFIX		upsell_tab
 #define SH_ELEMENT_TYPE	UpsellEntry
 #define SH_KEY_TYPE		Datum
 #define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	UpsellHashKey((struct UpsellState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b)	UpsellKeysEqual((struct UpsellState *) (tb)->private_data, a, b)
+#define SH_HASH_KEY(tb, k)	SP_KEY_SH_HASH(tb, k)
+#define SH_EQUAL(tb, a, b)	SP_KEY_SH_EQUAL(tb, a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a)	((a)->hash)
 #define SH_SCOPE		static inline
@@ -121,7 +105,7 @@ typedef struct UpsellState
 {
 	ExpandedObjectHeader hdr;
 	int32		magic;
-	UpsellKeyType key;
+	SpKeyType key;
 	upsell_tab_hash *accounts;
 	UpsellFlat *flat;			/* cached flat image, or NULL */
 } UpsellState;
@@ -140,86 +124,17 @@ static const ExpandedObjectMethods UpsellMethods = {
  * ---------------------------------------------------------------------
  */
 
-/* Look up and check what the state needs of a key type */
+/* Look up a key type, or raise 42883 if accounts cannot be keyed by it */
 static void
-UpsellKeyTypeInit(UpsellKeyType *kt, Oid type)
+UpsellKeyTypeInit(SpKeyType *kt, Oid type)
 {
-	memset(kt, 0, sizeof(*kt));
-	kt->type = type;
-	if (!OidIsValid(type))
-		return;
-	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
-								TYPECACHE_HASH_PROC_FINFO |
-								TYPECACHE_LT_OPR | TYPECACHE_CMP_PROC_FINFO |
-								TYPECACHE_BTREE_OPFAMILY);
-	if (!OidIsValid(kt->tce->btree_opf) || !OidIsValid(kt->tce->lt_opr) ||
-		!OidIsValid(kt->tce->cmp_proc_finfo.fn_oid) ||
-		!OidIsValid(kt->tce->eq_opr_finfo.fn_oid) ||
-		!OidIsValid(kt->tce->hash_proc_finfo.fn_oid))
+	if (!SpKeyTypeInit(kt, type))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("account key type %s has no default btree and hash operator classes",
 						format_type_be(type)),
 				 errdetail("Accounts are told apart by the key type's equality, found by hashing and sorted for a canonical state."),
 				 errhint("Use a key of type bigint, text or uuid, or cast the key to one.")));
-	kt->typlen = kt->tce->typlen;
-	kt->typbyval = kt->tce->typbyval;
-	kt->collation = OidIsValid(kt->tce->typcollation) ? C_COLLATION_OID : InvalidOid;
-}
-
-/* Hash of a key under the key type's hash opclass (0 for a series) */
-static uint32
-UpsellHashKey(UpsellState *state, Datum key)
-{
-	if (!OidIsValid(state->key.type))
-		return 0;
-	return DatumGetUInt32(FunctionCall1Coll(&state->key.tce->hash_proc_finfo,
-											state->key.collation, key));
-}
-
-/* Equality of two keys under the key type's btree equality */
-static bool
-UpsellKeysEqual(UpsellState *state, Datum a, Datum b)
-{
-	if (!OidIsValid(state->key.type))
-		return true;
-	return DatumGetBool(FunctionCall2Coll(&state->key.tce->eq_opr_finfo,
-										  state->key.collation, a, b));
-}
-
-/* The key type's name as text and binary forms carry it */
-static char *
-UpsellKeyTypeName(Oid type)
-{
-	return format_type_be_qualified(type);
-}
-
-/*
- * The key type a text or binary form names, or 42704 if there is none
- * (regtypein takes a bare number as an OID without looking it up)
- */
-static Oid
-UpsellKeyTypeByName(const char *typname)
-{
-	Oid			type = DatumGetObjectId(DirectFunctionCall1(regtypein,
-															CStringGetDatum(typname)));
-
-	if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("type \"%s\" does not exist", typname)));
-	return type;
-}
-
-/* A key as text, for messages */
-static char *
-UpsellKeyOut(Oid type, Datum key)
-{
-	Oid			func;
-	bool		isvarlena;
-
-	getTypeOutputInfo(type, &func, &isvarlena);
-	return OidOutputFunctionCall(func, key);
 }
 
 /* A numeric as text */
@@ -268,7 +183,7 @@ UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
 	state->magic = UPSELL_EXPANDED_MAGIC;
 	UpsellKeyTypeInit(&state->key, keytype);
 	old = MemoryContextSwitchTo(cxt);
-	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), state);
+	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), &state->key);
 	MemoryContextSwitchTo(old);
 	return state;
 }
@@ -383,7 +298,7 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 			/* the probe key lives in the caller's memory: keep a copy */
 			MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
 
-			e->key = datumCopy(a->key, false, state->key.typlen);
+			e->key = SpKeyCopy(&state->key, a->key);
 			MemoryContextSwitchTo(old);
 		}
 		e->start_at = a->start_at;
@@ -399,7 +314,7 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 				 errmsg("duplicate account in upsell_summary"),
 				 errdetail("Account %s appears more than once.",
 						   OidIsValid(state->key.type) ?
-						   UpsellKeyOut(state->key.type, a->key) : "(series)")));
+						   SpKeyOut(state->key.type, a->key) : "(series)")));
 
 	if (a->start_at < e->start_at)
 	{
@@ -423,33 +338,22 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
  * ---------------------------------------------------------------------
  */
 
-/* Bytes a key takes in the flat form */
-static Size
-UpsellKeySize(UpsellKeyType *kt, Datum key)
-{
-	if (!OidIsValid(kt->type))
-		return 0;
-	if (kt->typbyval)
-		return sizeof(Datum);
-	return datumGetSize(key, false, kt->typlen);
-}
-
 /* Bytes one account takes in the flat form */
 static Size
-UpsellAccountSize(UpsellKeyType *kt, UpsellAccountData *a)
+UpsellAccountSize(SpKeyType *kt, UpsellAccountData *a)
 {
 	Size		size = MAXALIGN(2 * sizeof(TimestampTz));
 
 	size += MAXALIGN(VARSIZE(a->start_value));
 	if (a->end_at != a->start_at)
 		size += MAXALIGN(VARSIZE(a->end_value));
-	size += MAXALIGN(UpsellKeySize(kt, a->key));
+	size += MAXALIGN(SpKeyFlatSize(kt, a->key));
 	return size;
 }
 
 /* Write one account at p; returns the next free position */
 static char *
-UpsellWriteAccount(UpsellKeyType *kt, UpsellAccountData *a, char *p)
+UpsellWriteAccount(SpKeyType *kt, UpsellAccountData *a, char *p)
 {
 	memcpy(p, &a->start_at, sizeof(TimestampTz));
 	memcpy(p + sizeof(TimestampTz), &a->end_at, sizeof(TimestampTz));
@@ -461,22 +365,12 @@ UpsellWriteAccount(UpsellKeyType *kt, UpsellAccountData *a, char *p)
 		memcpy(p, a->end_value, VARSIZE(a->end_value));
 		p += MAXALIGN(VARSIZE(a->end_value));
 	}
-	if (OidIsValid(kt->type))
-	{
-		Size		ks = UpsellKeySize(kt, a->key);
-
-		if (kt->typbyval)
-			memcpy(p, &a->key, sizeof(Datum));
-		else
-			memcpy(p, DatumGetPointer(a->key), ks);
-		p += MAXALIGN(ks);
-	}
-	return p;
+	return SpKeyWriteFlat(kt, a->key, p);
 }
 
 /* Read the account at p; returns the position of the next one */
 static char *
-UpsellReadAccount(UpsellKeyType *kt, char *p, UpsellAccountData *a)
+UpsellReadAccount(SpKeyType *kt, char *p, UpsellAccountData *a)
 {
 	memcpy(&a->start_at, p, sizeof(TimestampTz));
 	memcpy(&a->end_at, p + sizeof(TimestampTz), sizeof(TimestampTz));
@@ -490,16 +384,7 @@ UpsellReadAccount(UpsellKeyType *kt, char *p, UpsellAccountData *a)
 	}
 	else
 		a->end_value = a->start_value;
-	a->key = (Datum) 0;
-	if (OidIsValid(kt->type))
-	{
-		if (kt->typbyval)
-			memcpy(&a->key, p, sizeof(Datum));
-		else
-			a->key = PointerGetDatum(p);
-		p += MAXALIGN(UpsellKeySize(kt, a->key));
-	}
-	return p;
+	return SpKeyReadFlat(kt, p, &a->key);
 }
 
 /* Order of accounts in the flat form */
@@ -563,9 +448,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 
 		memset(&ssup, 0, sizeof(ssup));
 		ssup.ssup_cxt = CurrentMemoryContext;
-		ssup.ssup_collation = state->key.collation;
-		ssup.ssup_nulls_first = false;
-		PrepareSortSupportFromOrderingOp(state->key.tce->lt_opr, &ssup);
+		SpKeySortSupport(&state->key, &ssup);
 		qsort_arg(entries, n, sizeof(UpsellEntry *), UpsellCompareEntries, &ssup);
 	}
 
@@ -731,14 +614,6 @@ UpsellSum(Numeric a, Numeric b, bool free_a)
 
 #define UPSELL_SMALL_ACCOUNTS	8
 
-/* Order of two keys: the key type's btree comparison, as in the flat form */
-static int
-UpsellCompareKeys(UpsellKeyType *kt, Datum a, Datum b)
-{
-	return DatumGetInt32(FunctionCall2Coll(&kt->tce->cmp_proc_finfo,
-										   kt->collation, a, b));
-}
-
 /* Merge b's snapshots into a (same account), as UpsellMergeAccount does */
 static void
 UpsellMergeValues(UpsellAccountData *a, UpsellAccountData *b)
@@ -764,7 +639,7 @@ UpsellMergeValues(UpsellAccountData *a, UpsellAccountData *b)
  * if NULL) with account b merged in, still sorted and canonical.
  */
 static UpsellFlat *
-UpsellFlatWithAccount(UpsellKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
+UpsellFlatWithAccount(SpKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
 {
 	int32		n = flat ? flat->naccounts : 0;
 	UpsellAccountData *accts = palloc((n + 1) * sizeof(UpsellAccountData));
@@ -780,8 +655,7 @@ UpsellFlatWithAccount(UpsellKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
 		p = UpsellReadAccount(kt, p, &accts[i]);
 		if (pos == n)
 		{
-			int			c = OidIsValid(kt->type) ?
-				UpsellCompareKeys(kt, accts[i].key, b->key) : 0;
+			int			c = SpKeyCompare(kt, accts[i].key, b->key);
 
 			if (c >= 0)
 			{
@@ -858,14 +732,11 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 	else
 	{
 		UpsellFlat *flat = UpsellDatumGetFlat(d);
-		UpsellKeyType kt;
+		SpKeyType kt;
 		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
 		/* walking needs only the key's length, not its operators */
-		memset(&kt, 0, sizeof(kt));
-		kt.type = flat->keytype;
-		if (OidIsValid(kt.type))
-			get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
+		SpKeyTypeInitStorage(&kt, flat->keytype);
 		for (int32 i = 0; i < flat->naccounts; i++)
 		{
 			UpsellAccountData a;
@@ -913,63 +784,16 @@ UpsellSyntaxError(const char *input, const char *detail)
 				  "The form is \"v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80\", or \"v1 series; 2024-01-01=100..2024-06-01=120\".");
 }
 
-/* Append a token, quoted if it would not read back as one bare token */
-static void
-UpsellAppendToken(StringInfo buf, const char *s)
-{
-	bool		quote = (*s == '\0');
-
-	for (const char *c = s; *c && !quote; c++)
-		if (isspace((unsigned char) *c) || *c == '"' || *c == '\\' || *c == ';')
-			quote = true;
-	if (!quote)
-	{
-		appendStringInfoString(buf, s);
-		return;
-	}
-	appendStringInfoChar(buf, '"');
-	for (const char *c = s; *c; c++)
-	{
-		if (*c == '"' || *c == '\\')
-			appendStringInfoChar(buf, '\\');
-		appendStringInfoChar(buf, *c);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
-/* Read a bare or quoted token at *p; advances *p */
+/* Read a bare or quoted token (keys.c) at *p; advances *p */
 static char *
 UpsellReadToken(const char **p, const char *input)
 {
-	const char *s = *p;
-	StringInfoData tok;
+	const char *error = NULL;
+	char	   *token = SpKeyReadToken(p, &error);
 
-	initStringInfo(&tok);
-	if (*s == '"')
-	{
-		for (s++; *s != '"'; s++)
-		{
-			if (*s == '\0')
-				UpsellSyntaxError(input, "A quoted key is not closed.");
-			if (*s == '\\')
-			{
-				s++;
-				if (*s == '\0')
-					UpsellSyntaxError(input, "A quoted key is not closed.");
-			}
-			appendStringInfoChar(&tok, *s);
-		}
-		s++;
-	}
-	else
-	{
-		for (; *s && !isspace((unsigned char) *s) && *s != ';' && *s != '"' && *s != '\\'; s++)
-			appendStringInfoChar(&tok, *s);
-		if (tok.len == 0)
-			UpsellSyntaxError(input, "A key or type name is missing.");
-	}
-	*p = s;
-	return tok.data;
+	if (token == NULL)
+		UpsellSyntaxError(input, error);
+	return token;
 }
 
 /* Skip blanks at *p */
@@ -1181,7 +1005,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 		p += 3;
 		UpsellSkipSpace(&p);
 		typname = UpsellReadToken(&p, input);
-		keytype = UpsellKeyTypeByName(typname);
+		keytype = SpKeyTypeByName(typname);
 		getTypeInputInfo(keytype, &infunc, &keyioparam);
 		fmgr_info(infunc, &keyin);
 	}
@@ -1253,24 +1077,22 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 {
 	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	UpsellKeyType kt;
+	SpKeyType kt;
 	FmgrInfo	keyout;
 	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, UPSELL_TEXT_VERSION " ");
-	memset(&kt, 0, sizeof(kt));
-	kt.type = flat->keytype;
+	SpKeyTypeInitStorage(&kt, flat->keytype);
 	if (OidIsValid(kt.type))
 	{
 		Oid			outfunc;
 		bool		isvarlena;
 
-		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
 		getTypeOutputInfo(kt.type, &outfunc, &isvarlena);
 		fmgr_info(outfunc, &keyout);
 		appendStringInfoString(&buf, "key ");
-		UpsellAppendToken(&buf, UpsellKeyTypeName(kt.type));
+		SpKeyAppendToken(&buf, SpKeyTypeName(kt.type));
 	}
 	else
 		appendStringInfoString(&buf, "series");
@@ -1286,7 +1108,7 @@ upsell_summary_out(PG_FUNCTION_ARGS)
 		{
 			char	   *k = OutputFunctionCall(&keyout, a.key);
 
-			UpsellAppendToken(&buf, k);
+			SpKeyAppendToken(&buf, k);
 			appendStringInfoChar(&buf, ' ');
 			pfree(k);
 		}
@@ -1444,7 +1266,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 
 		if ((int) strlen(typname) != nbytes)
 			UpsellBinaryError("The key type name contains a zero byte.");
-		keytype = UpsellKeyTypeByName(typname);
+		keytype = SpKeyTypeByName(typname);
 		getTypeBinaryInputInfo(keytype, &recvfunc, &keyioparam);
 		fmgr_info(recvfunc, &keyrecv);
 	}
@@ -1470,15 +1292,8 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		{
 			int			len = UpsellRecvLength(buf, 0, "a key");
 
-			/*
-			 * A copy with a terminating zero, as receive functions expect;
-			 * one buffer for all keys, as record_recv does.
-			 */
-			resetStringInfo(&keybuf);
-			appendBinaryStringInfo(&keybuf, pq_getmsgbytes(buf, len), len);
-			a.key = ReceiveFunctionCall(&keyrecv, &keybuf, keyioparam, -1);
-			if (keybuf.cursor != keybuf.len)
-				UpsellBinaryError("A key has trailing bytes.");
+			a.key = SpKeyRecv(&keyrecv, keyioparam, &keybuf,
+							  pq_getmsgbytes(buf, len), len, "upsell_summary");
 		}
 		flags = pq_getmsgbyte(buf);
 		if (flags != 0 && flags != 1)
@@ -1523,22 +1338,20 @@ upsell_summary_send(PG_FUNCTION_ARGS)
 {
 	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
 	StringInfoData buf;
-	UpsellKeyType kt;
+	SpKeyType kt;
 	FmgrInfo	keysend;
 	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, UPSELL_BINARY_VERSION);
-	memset(&kt, 0, sizeof(kt));
-	kt.type = flat->keytype;
+	SpKeyTypeInitStorage(&kt, flat->keytype);
 	if (OidIsValid(kt.type))
 	{
-		char	   *typname = UpsellKeyTypeName(kt.type);
+		char	   *typname = SpKeyTypeName(kt.type);
 		Oid			sendfunc;
 		bool		isvarlena;
 		StringInfoData name;
 
-		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
 		getTypeBinaryOutputInfo(kt.type, &sendfunc, &isvarlena);
 		fmgr_info(sendfunc, &keysend);
 		pq_sendbyte(&buf, 1);
@@ -1623,7 +1436,7 @@ UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s", what),
 			 OidIsValid(keytype) ?
-			 errdetail("Account %s has value %s at %s.", UpsellKeyOut(keytype, key),
+			 errdetail("Account %s has value %s at %s.", SpKeyOut(keytype, key),
 					   UpsellNumericOut(value),
 					   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at)))) :
 			 errdetail("The series has value %s at %s.", UpsellNumericOut(value),
@@ -1632,15 +1445,15 @@ UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
 }
 
 /* The key type of a call site, looked up once */
-static UpsellKeyType *
+static SpKeyType *
 UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
 {
-	UpsellKeyType *kt = fcinfo->flinfo->fn_extra;
+	SpKeyType *kt = fcinfo->flinfo->fn_extra;
 
 	if (kt == NULL || kt->type != type)
 	{
 		if (kt == NULL)
-			kt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UpsellKeyType));
+			kt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(SpKeyType));
 		UpsellKeyTypeInit(kt, type);
 		fcinfo->flinfo->fn_extra = kt;
 	}
@@ -1654,7 +1467,7 @@ UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
  * place when UpsellStateForUpdate allows it, else a copy is.
  */
 static Datum
-UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, UpsellKeyType *kt,
+UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, SpKeyType *kt,
 				 UpsellAccountData *a)
 {
 	UpsellState *state;
@@ -1677,7 +1490,7 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, UpsellKeyType *kt,
 
 /* Add one snapshot row (key, value, at) to the state */
 static Datum
-UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
+UpsellAddRow(FunctionCallInfo fcinfo, SpKeyType *kt, Datum key, int valarg)
 {
 	MemoryContext cxt = SpStateContext(fcinfo);
 	UpsellAccountData a;
@@ -1700,7 +1513,7 @@ PG_FUNCTION_INFO_V1(upsell_summary_trans);
 Datum
 upsell_summary_trans(PG_FUNCTION_ARGS)
 {
-	UpsellKeyType *kt;
+	SpKeyType *kt;
 	Datum		key;
 
 	if (PG_ARGISNULL(1))
@@ -1775,7 +1588,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 		UpsellDatumGetFlat(PG_GETARG_DATUM(1));
 	if (other != NULL)
 	{
-		UpsellKeyType *kt = UpsellCallKeyType(fcinfo, other->keytype);
+		SpKeyType *kt = UpsellCallKeyType(fcinfo, other->keytype);
 		UpsellFlat *flat = NULL;
 
 		if (!PG_ARGISNULL(0) && UpsellDatumGetExpanded(PG_GETARG_DATUM(0)) == NULL)
@@ -1899,7 +1712,7 @@ upsell_summary_account_count(PG_FUNCTION_ARGS)
 static bool
 UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 {
-	UpsellKeyType kt;
+	SpKeyType kt;
 	char	   *pa = (char *) a + UPSELL_FLAT_HDRSZ;
 	char	   *pb = (char *) b + UPSELL_FLAT_HDRSZ;
 
@@ -1918,9 +1731,7 @@ UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 			!SpNumericEqual(x.start_value, y.start_value) ||
 			!SpNumericEqual(x.end_value, y.end_value))
 			return false;
-		if (OidIsValid(kt.type) &&
-			!DatumGetBool(FunctionCall2Coll(&kt.tce->eq_opr_finfo, kt.collation,
-											x.key, y.key)))
+		if (!SpKeyEqual(&kt, x.key, y.key))
 			return false;
 	}
 	return true;
@@ -1930,7 +1741,7 @@ UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 static uint32
 UpsellHash(UpsellFlat *flat)
 {
-	UpsellKeyType kt;
+	SpKeyType kt;
 	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 	uint32		h = hash_combine(hash_uint32(flat->keytype), hash_uint32(flat->naccounts));
 
@@ -1945,9 +1756,9 @@ UpsellHash(UpsellFlat *flat)
 		h = SpHashCombineInt64(h, a.end_at);
 		h = SpHashCombineNumeric(h, a.start_value);
 		h = SpHashCombineNumeric(h, a.end_value);
+		/* a series adds nothing for its key */
 		if (OidIsValid(kt.type))
-			h = hash_combine(h, DatumGetUInt32(FunctionCall1Coll(&kt.tce->hash_proc_finfo,
-																 kt.collation, a.key)));
+			h = hash_combine(h, SpKeyHash(&kt, a.key));
 	}
 	return h;
 }
