@@ -12,9 +12,10 @@
  * combine function serve parallel plans, rollup() and the window inverse.
  *
  * Transition functions are strict and start from an INITCOND ('0/0' or
- * 'value:0/0'), so NULL rows are skipped by the executor.  In aggregate
- * context a COUNT state is updated in place; a VALUE state changes size as
- * its sums grow and is rebuilt (the executor frees the old one).
+ * 'value:0/0'), so NULL rows are skipped by the executor.  In an aggregate
+ * (SpMayUpdateInPlace) a COUNT state is updated in place; a VALUE state is
+ * rewritten in place while its new sums fit in its size, and rebuilt when
+ * they grow (the executor frees the old one).
  */
 #include "salesperf.h"
 
@@ -98,7 +99,7 @@ RatioStateForUpdate(FunctionCallInfo fcinfo)
 	{
 		struct varlena *state = (struct varlena *) PG_GETARG_POINTER(0);
 
-		/* storage is plain, so a state is never packed or toasted; be sure */
+		/* storage is plain, so a state is not packed or toasted; be sure */
 		if (likely(!VARATT_IS_EXTENDED(state)))
 			return (KpiRatio *) state;
 		return DatumGetKpiRatioP(PointerGetDatum(state));

@@ -97,7 +97,6 @@ typedef struct UpsellEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-
 static Size UpsellGetFlatSize(ExpandedObjectHeader *eohptr);
 static void UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result,
 							  Size allocated_size);
