@@ -113,9 +113,44 @@ SELECT upsell_rate(k, 1, now()) FROM (VALUES (point(1, 2))) v(k);
 SELECT upsell_rate(k, 1, now()) FROM (VALUES ('{"a": 1}'::json)) v(k);
 -- an untyped literal key resolves to the text overload
 SELECT upsell_rate('acme', 1, now());
--- the transition function outside an aggregate: 0A000
-SELECT upsell_summary_trans(NULL, 1, 1, now());
-SELECT upsell_summary_series_trans(NULL, 1, now());
+-- the transition functions called directly work on a copy and go on
+SELECT upsell_summary_trans(NULL, 1, 1, '2024-01-01');
+SELECT upsell_summary_series_trans(NULL, 1, '2024-01-01');
+-- and give what the aggregate gives: folds over 30 rows of 12 accounts
+-- (past the 8 of a small flat state) with the transition, and two halves
+-- merged with the combine function, called directly, also nested (the inner
+-- call's result is a read-write expanded state the outer one must not change)
+CREATE TEMP TABLE direct_rows AS
+SELECT g AS n, g % 12 AS account, (g * 37 % 101) + 0.25 * (g % 3) AS value,
+       timestamptz '2024-01-01' + (g % 5) * interval '1 month' AS at
+FROM generate_series(1, 30) g;
+WITH RECURSIVE fold(n, s, series) AS (
+  SELECT 0, NULL::upsell_summary, NULL::upsell_summary
+  UNION ALL
+  SELECT r.n, upsell_summary_trans(f.s, r.account, r.value, r.at),
+         upsell_summary_series_trans(f.series, r.value, r.at)
+  FROM fold f JOIN direct_rows r ON r.n = f.n + 1
+)
+SELECT account_count(f.s), f.s = agg.s AS trans_as_agg, f.s::text = agg.s::text AS trans_text_as_agg,
+       f.series = agg.series AS series_as_agg, f.series::text = agg.series::text AS series_text_as_agg
+FROM fold f, (SELECT upsell_rate_agg(account, value, at) AS s, upsell_rate_agg(value, at) AS series
+            FROM direct_rows) agg
+WHERE n = 30;
+SELECT upsell_summary_combine(a, b) = whole AS combine_as_agg,
+       upsell_summary_combine(a, b)::text = whole::text AS combine_text_as_agg,
+       upsell_summary_combine(upsell_summary_combine(a, b), b) =
+         (SELECT rollup(s) FROM (VALUES (a), (b), (b)) v(s)) AS nested_combine_as_rollup,
+       upsell_summary_combine(NULL, whole) = whole AS left_null_as_agg,
+       upsell_summary_trans(upsell_summary_trans(a, 99, 5, '2024-01-01'), 99, 7, '2024-02-01') =
+         (SELECT upsell_rate_agg(account, value, at)
+          FROM (SELECT account, value, at FROM direct_rows WHERE n <= 15
+                UNION ALL VALUES (99, 5, timestamptz '2024-01-01'), (99, 7, '2024-02-01')) u) AS nested_trans_as_agg,
+       account_count(a) AS a_accounts_unchanged, a::text = a_text AS a_unchanged
+FROM (SELECT upsell_rate_agg(account, value, at) FILTER (WHERE n <= 15) AS a,
+             upsell_rate_agg(account, value, at) FILTER (WHERE n <= 15)::text AS a_text,
+             upsell_rate_agg(account, value, at) FILTER (WHERE n > 15) AS b,
+             upsell_rate_agg(account, value, at) AS whole
+      FROM direct_rows) q;
 
 -- every common key type resolves to one overload, without a cast
 SELECT split_part(upsell_rate_agg(1::smallint, 1.0, '2024-01-01')::text, ';', 1) AS smallint_key,

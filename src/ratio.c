@@ -12,9 +12,10 @@
  * combine function serve parallel plans, rollup() and the window inverse.
  *
  * Transition functions are strict and start from an INITCOND ('0/0' or
- * 'value:0/0'), so NULL rows are skipped by the executor.  In aggregate
- * context a COUNT state is updated in place; a VALUE state changes size as
- * its sums grow and is rebuilt (the executor frees the old one).
+ * 'value:0/0'), so NULL rows are skipped by the executor.  In an aggregate
+ * (SpMayUpdateInPlace) a COUNT state is updated in place; a VALUE state is
+ * rewritten in place while its new sums fit in its size, and rebuilt when
+ * they grow (the executor frees the old one).
  */
 #include "salesperf.h"
 
@@ -25,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "codec.h"
 #include "ratio.h"
 
 #define KPI_RATIO_BINARY_VERSION	1
@@ -86,18 +88,18 @@ RatioCheckKind(KpiRatio *r, int32 kind)
 }
 
 /*
- * The state argument 0, ready to be changed: in aggregate context it is the
- * executor's own copy and is changed in place; called as a plain function, a
- * fresh copy is made so the caller's datum is left alone.
+ * The state argument 0, ready to be changed (SpMayUpdateInPlace): in an
+ * aggregate it is the executor's own copy and is changed in place; called as
+ * a plain function, a fresh copy is made so the caller's datum is left alone.
  */
 static inline KpiRatio *
 RatioStateForUpdate(FunctionCallInfo fcinfo)
 {
-	if (SP_IN_AGGREGATE(fcinfo))
+	if (SpMayUpdateInPlace(fcinfo))
 	{
 		struct varlena *state = (struct varlena *) PG_GETARG_POINTER(0);
 
-		/* storage is plain, so a state is never packed or toasted; be sure */
+		/* storage is plain, so a state is not packed or toasted; be sure */
 		if (likely(!VARATT_IS_EXTENDED(state)))
 			return (KpiRatio *) state;
 		return DatumGetKpiRatioP(PointerGetDatum(state));
@@ -127,8 +129,8 @@ RatioAccumCount(FunctionCallInfo fcinfo, int64 num, int64 den, int sign)
 }
 
 /*
- * Add (sign 1) or remove (sign -1) sums from a VALUE state.  In aggregate
- * context the new sums are written over the old ones when they fit in the
+ * Add (sign 1) or remove (sign -1) sums from a VALUE state.  In an aggregate
+ * (SpMayUpdateInPlace) the new sums are written over the old ones when they fit in the
  * state's current size (the usual case: sums gain a digit rarely); otherwise
  * a new state is built and the executor frees the old one.
  */
@@ -145,7 +147,7 @@ RatioAccumValue(FunctionCallInfo fcinfo, Numeric num, Numeric den, int sign)
 	newnum = op(KpiRatioValueNum(state), num);
 	newden = op(KpiRatioValueDen(state), den);
 	size = KPI_RATIO_HDRSZ + MAXALIGN(VARSIZE(newnum)) + VARSIZE(newden);
-	if (SP_IN_AGGREGATE(fcinfo) && size <= VARSIZE(state) &&
+	if (SpMayUpdateInPlace(fcinfo) && size <= VARSIZE(state) &&
 		state == (KpiRatio *) PG_GETARG_POINTER(0))
 	{
 		memcpy(state->sums, newnum, VARSIZE(newnum));
@@ -173,13 +175,13 @@ RatioCheckCount(int64 v, const char *what)
  * ---------------------------------------------------------------------
  */
 
+/* Malformed text input: the one detail kpi_ratio_in gives */
 SP_NORETURN static void
 RatioSyntaxError(const char *input)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "kpi_ratio", input),
-			 errdetail("Expected \"numerator/denominator\" with non-negative whole numbers, e.g. \"27/100\", or \"value:won/total\" with non-negative decimal amounts, e.g. \"value:1500.50/4200\".")));
+	SpSyntaxError("kpi_ratio", input,
+				  "Expected \"numerator/denominator\" with non-negative whole numbers, e.g. \"27/100\", or \"value:won/total\" with non-negative decimal amounts, e.g. \"value:1500.50/4200\".",
+				  NULL);
 }
 
 /* Parse an unsigned int64 at *p; advances *p */
@@ -206,32 +208,21 @@ RatioParseCount(const char **p, const char *input)
 	return (int64) v;
 }
 
-/* Parse a plain non-negative decimal ("123" or "123.45") at *p */
+/*
+ * Parse a plain non-negative decimal ("123" or "123.45") at *p (before end,
+ * the end of input), in canonical form.  A "." that no digit follows is an
+ * error here ("1." or "1./2").
+ */
 static Numeric
-RatioParseAmount(const char **p, const char *input)
+RatioParseAmount(const char **p, const char *end, const char *input)
 {
 	const char *s = *p;
-	char	   *token;
+	int			len = SpScanAmount(s, end);
 
-	if (!isdigit((unsigned char) *s))
+	if (len == 0 || s[len] == '.')
 		RatioSyntaxError(input);
-	while (isdigit((unsigned char) *s))
-		s++;
-	if (*s == '.')
-	{
-		s++;
-		if (!isdigit((unsigned char) *s))
-			RatioSyntaxError(input);
-		while (isdigit((unsigned char) *s))
-			s++;
-	}
-	token = pnstrdup(*p, s - *p);
-	*p = s;
-	/* the token is well formed, so numeric_in cannot fail but on size */
-	return SpNumericCanonical(DatumGetNumeric(DirectFunctionCall3(numeric_in,
-																  CStringGetDatum(token),
-																  ObjectIdGetDatum(InvalidOid),
-																  Int32GetDatum(-1))));
+	*p = s + len;
+	return SpNumericCanonical(SpAmountFromText(s, len));
 }
 
 static void
@@ -247,6 +238,7 @@ kpi_ratio_in(PG_FUNCTION_ARGS)
 {
 	const char *input = PG_GETARG_CSTRING(0);
 	const char *p = input;
+	const char *end = input + strlen(input);
 	KpiRatio   *result;
 
 	RatioSkipSpace(&p);
@@ -257,12 +249,12 @@ kpi_ratio_in(PG_FUNCTION_ARGS)
 
 		p += 6;
 		RatioSkipSpace(&p);
-		num = RatioParseAmount(&p, input);
+		num = RatioParseAmount(&p, end, input);
 		RatioSkipSpace(&p);
 		if (*p++ != '/')
 			RatioSyntaxError(input);
 		RatioSkipSpace(&p);
-		den = RatioParseAmount(&p, input);
+		den = RatioParseAmount(&p, end, input);
 		result = RatioMakeValue(num, den);
 	}
 	else
@@ -337,10 +329,7 @@ kpi_ratio_send(PG_FUNCTION_ARGS)
 SP_NORETURN static void
 RatioBinaryError(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", "kpi_ratio"),
-			 errdetail("%s", detail)));
+	SpBinaryError("kpi_ratio", detail);
 }
 
 /* Read one length-prefixed numeric amount, checking every length */

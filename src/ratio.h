@@ -15,10 +15,17 @@
 #define KPI_RATIO_VALUE		1	/* exact numeric money sums: won value/value */
 
 /*
- * On-disk and in-memory layout (a plain varlena, never toasted: it is tiny).
- * A COUNT ratio is just the header and the two counts.  A VALUE ratio keeps
- * num = den = 0 and stores the two numeric sums after the header, the
- * denominator starting at a MAXALIGNed offset.
+ * On-disk and in-memory layout: a varlena of STORAGE plain (src/ratio.sql),
+ * so a kpi_ratio in a table column is never compressed or moved out of line
+ * and keeps its 4-byte header.  A COUNT ratio is just the header and the two
+ * counts (24 bytes).  A VALUE ratio keeps num = den = 0 and stores the two
+ * numeric sums after the header, the denominator starting at a MAXALIGNed
+ * offset; it grows with the digits of its sums, and plain storage means a
+ * row cannot hold one of more than about 8 kB ("row is too big", a limit
+ * docs/reliability.md lists), the price of a state an aggregate can update
+ * in place.  The functions still detoast every argument, so they would also
+ * read compressed or short-header values, should a superuser change the
+ * type's storage.
  */
 typedef struct KpiRatio
 {

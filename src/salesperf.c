@@ -118,9 +118,14 @@ SpNumericZero(void)
 }
 
 /*
- * num / den as float8, rounded once: the value plain SQL gives for
- * (num / den)::float8 on numerics, except that a ratio too small for a
- * double is 0 (the nearest double) where numeric_float8 raises an error.
+ * num / den as float8, the value plain SQL gives for (num / den)::float8 on
+ * numerics.  It is rounded twice, as there: numeric_div rounds the exact
+ * quotient to its result scale (select_div_scale: at least 16 significant
+ * digits, and no less than either operand's display scale), then strtod
+ * rounds that decimal to the nearest double, as numeric_float8 does through
+ * float8in.  So it can differ from the correctly rounded quotient in the
+ * last bit.  A ratio too small for a double is 0 (the nearest double) where
+ * numeric_float8 raises an error.
  */
 double
 SpNumericRatio(Numeric num, Numeric den)

@@ -1,10 +1,12 @@
 /*
  * salesperf.h
- *	  Machinery shared by every salesperf KPI family: aggregate-context
- *	  checks, overflow-checked counting and exact money sums.
+ *	  Machinery shared by every salesperf KPI family: the in-place update
+ *	  policy, overflow-checked counting and exact money sums.
  *
- * Each KPI family (ratio.c, duration_sketch.c, upsell.c) owns its state
- * type; what more than one family needs lives here and in salesperf.c.
+ * Each KPI family (kpi_ratio, duration_sketch, upsell_summary) owns its
+ * state type in its own files; what more than one family needs lives here
+ * and in salesperf.c, the pieces of the text and binary forms in codec.h,
+ * and keys of any type, for states with one entry per key, in keys.h.
  */
 #ifndef SALESPERF_H
 #define SALESPERF_H

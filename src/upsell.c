@@ -22,13 +22,16 @@
  * UPSELL_SMALL_ACCOUNTS accounts, and every single-account series, stay flat
  * and are rebuilt per row: a memory context per group would make hash
  * aggregation over many groups quadratic.  Transition and combine functions
- * accept flat and expanded states.
+ * accept flat and expanded states; called outside an aggregate they work on
+ * a copy and go on (SpMayUpdateInPlace).
  *
  * Account keys are of any type with default btree and hash operator classes
  * (bigint, text, uuid...): the hash finds the bucket, the btree equality
  * operator decides, and the btree order sorts the flat form.  Collatable
  * keys use the "C" collation, so equality is exact and the order does not
- * depend on the locale.
+ * depend on the locale.  That machinery, and the key's flat, text and
+ * binary forms, are keys.c's; this file keeps what an account holds, and
+ * upsell_io.c the summary's text and binary forms.
  *
  * There is no moving-aggregate inverse: removing a row that is an account's
  * first or last snapshot would need the snapshot before it, which the state
@@ -37,36 +40,20 @@
  */
 #include "salesperf.h"
 
-#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
-#include "utils/datetime.h"
-#include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/sortsupport.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
-#include "utils/typcache.h"
 
+#include "codec.h"
+#include "keys.h"
 #include "upsell.h"
 
-#define UPSELL_TEXT_VERSION		"v1"
-#define UPSELL_BINARY_VERSION	1
 #define UPSELL_EXPANDED_MAGIC	0x55505331	/* "UPS1" */
-
-/* What the state knows about the account key type */
-typedef struct UpsellKeyType
-{
-	Oid			type;			/* InvalidOid for a series */
-	int16		typlen;
-	bool		typbyval;
-	Oid			collation;		/* C for collatable types, else invalid */
-	TypeCacheEntry *tce;		/* lives as long as the backend */
-} UpsellKeyType;
 
 /*
  * An account's value in the hash table: most amounts fit in 16 bytes (up to
@@ -97,32 +84,18 @@ typedef struct UpsellEntry
 #define UPSELL_START	0
 #define UPSELL_END		1
 
-struct UpsellState;
-static uint32 UpsellHashKey(struct UpsellState *state, Datum key);
-static bool UpsellKeysEqual(struct UpsellState *state, Datum a, Datum b);
-
 #define SH_PREFIX		upsell_tab
 #define SH_ELEMENT_TYPE	UpsellEntry
 #define SH_KEY_TYPE		Datum
 #define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	UpsellHashKey((struct UpsellState *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b)	UpsellKeysEqual((struct UpsellState *) (tb)->private_data, a, b)
+#define SH_HASH_KEY(tb, k)	SP_KEY_SH_HASH(tb, k)
+#define SH_EQUAL(tb, a, b)	SP_KEY_SH_EQUAL(tb, a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a)	((a)->hash)
 #define SH_SCOPE		static inline
 #define SH_DECLARE
 #define SH_DEFINE
 #include "lib/simplehash.h"
-
-/* The expanded (in-memory) form */
-typedef struct UpsellState
-{
-	ExpandedObjectHeader hdr;
-	int32		magic;
-	UpsellKeyType key;
-	upsell_tab_hash *accounts;
-	UpsellFlat *flat;			/* cached flat image, or NULL */
-} UpsellState;
 
 static Size UpsellGetFlatSize(ExpandedObjectHeader *eohptr);
 static void UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result,
@@ -138,90 +111,21 @@ static const ExpandedObjectMethods UpsellMethods = {
  * ---------------------------------------------------------------------
  */
 
-/* Look up and check what the state needs of a key type */
+/* Look up a key type, or raise 42883 if accounts cannot be keyed by it */
 static void
-UpsellKeyTypeInit(UpsellKeyType *kt, Oid type)
+UpsellKeyTypeInit(SpKeyType *kt, Oid type)
 {
-	memset(kt, 0, sizeof(*kt));
-	kt->type = type;
-	if (!OidIsValid(type))
-		return;
-	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
-								TYPECACHE_HASH_PROC_FINFO |
-								TYPECACHE_LT_OPR | TYPECACHE_CMP_PROC_FINFO |
-								TYPECACHE_BTREE_OPFAMILY);
-	if (!OidIsValid(kt->tce->btree_opf) || !OidIsValid(kt->tce->lt_opr) ||
-		!OidIsValid(kt->tce->cmp_proc_finfo.fn_oid) ||
-		!OidIsValid(kt->tce->eq_opr_finfo.fn_oid) ||
-		!OidIsValid(kt->tce->hash_proc_finfo.fn_oid))
+	if (!SpKeyTypeInit(kt, type))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("account key type %s has no default btree and hash operator classes",
 						format_type_be(type)),
 				 errdetail("Accounts are told apart by the key type's equality, found by hashing and sorted for a canonical state."),
 				 errhint("Use a key of type bigint, text or uuid, or cast the key to one.")));
-	kt->typlen = kt->tce->typlen;
-	kt->typbyval = kt->tce->typbyval;
-	kt->collation = OidIsValid(kt->tce->typcollation) ? C_COLLATION_OID : InvalidOid;
-}
-
-/* Hash of a key under the key type's hash opclass (0 for a series) */
-static uint32
-UpsellHashKey(UpsellState *state, Datum key)
-{
-	if (!OidIsValid(state->key.type))
-		return 0;
-	return DatumGetUInt32(FunctionCall1Coll(&state->key.tce->hash_proc_finfo,
-											state->key.collation, key));
-}
-
-/* Equality of two keys under the key type's btree equality */
-static bool
-UpsellKeysEqual(UpsellState *state, Datum a, Datum b)
-{
-	if (!OidIsValid(state->key.type))
-		return true;
-	return DatumGetBool(FunctionCall2Coll(&state->key.tce->eq_opr_finfo,
-										  state->key.collation, a, b));
-}
-
-/* The key type's name as text and binary forms carry it */
-static char *
-UpsellKeyTypeName(Oid type)
-{
-	return format_type_be_qualified(type);
-}
-
-/*
- * The key type a text or binary form names, or 42704 if there is none
- * (regtypein takes a bare number as an OID without looking it up)
- */
-static Oid
-UpsellKeyTypeByName(const char *typname)
-{
-	Oid			type = DatumGetObjectId(DirectFunctionCall1(regtypein,
-															CStringGetDatum(typname)));
-
-	if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("type \"%s\" does not exist", typname)));
-	return type;
-}
-
-/* A key as text, for messages */
-static char *
-UpsellKeyOut(Oid type, Datum key)
-{
-	Oid			func;
-	bool		isvarlena;
-
-	getTypeOutputInfo(type, &func, &isvarlena);
-	return OidOutputFunctionCall(func, key);
 }
 
 /* A numeric as text */
-static char *
+char *
 UpsellNumericOut(Numeric n)
 {
 	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
@@ -248,7 +152,7 @@ UpsellCheckSameKeyType(Oid a, Oid b)
  */
 
 /* A new, empty expanded state in a child context of parent */
-static UpsellState *
+UpsellState *
 UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
 {
 	MemoryContext cxt;
@@ -266,7 +170,7 @@ UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
 	state->magic = UPSELL_EXPANDED_MAGIC;
 	UpsellKeyTypeInit(&state->key, keytype);
 	old = MemoryContextSwitchTo(cxt);
-	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), state);
+	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), &state->key);
 	MemoryContextSwitchTo(old);
 	return state;
 }
@@ -366,7 +270,7 @@ UpsellInvalidateFlat(UpsellState *state)
  * later end win, equal times add up.  With a duplicate_errcode (text and
  * binary input), an account already present is that error instead.
  */
-static void
+void
 UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errcode)
 {
 	UpsellEntry *e;
@@ -381,7 +285,7 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 			/* the probe key lives in the caller's memory: keep a copy */
 			MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
 
-			e->key = datumCopy(a->key, false, state->key.typlen);
+			e->key = SpKeyCopy(&state->key, a->key);
 			MemoryContextSwitchTo(old);
 		}
 		e->start_at = a->start_at;
@@ -397,7 +301,7 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 				 errmsg("duplicate account in upsell_summary"),
 				 errdetail("Account %s appears more than once.",
 						   OidIsValid(state->key.type) ?
-						   UpsellKeyOut(state->key.type, a->key) : "(series)")));
+						   SpKeyOut(state->key.type, a->key) : "(series)")));
 
 	if (a->start_at < e->start_at)
 	{
@@ -416,38 +320,34 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 		UpsellAddTo(state, e, UPSELL_END, a->end_value);
 }
 
+/* Number of accounts in an expanded state */
+uint32
+UpsellAccountCount(UpsellState *state)
+{
+	return state->accounts->members;
+}
+
 /* ---------------------------------------------------------------------
  * Flat form: building, walking, expanding
  * ---------------------------------------------------------------------
  */
 
-/* Bytes a key takes in the flat form */
-static Size
-UpsellKeySize(UpsellKeyType *kt, Datum key)
-{
-	if (!OidIsValid(kt->type))
-		return 0;
-	if (kt->typbyval)
-		return sizeof(Datum);
-	return datumGetSize(key, false, kt->typlen);
-}
-
 /* Bytes one account takes in the flat form */
 static Size
-UpsellAccountSize(UpsellKeyType *kt, UpsellAccountData *a)
+UpsellAccountSize(SpKeyType *kt, UpsellAccountData *a)
 {
 	Size		size = MAXALIGN(2 * sizeof(TimestampTz));
 
 	size += MAXALIGN(VARSIZE(a->start_value));
 	if (a->end_at != a->start_at)
 		size += MAXALIGN(VARSIZE(a->end_value));
-	size += MAXALIGN(UpsellKeySize(kt, a->key));
+	size += MAXALIGN(SpKeyFlatSize(kt, a->key));
 	return size;
 }
 
 /* Write one account at p; returns the next free position */
 static char *
-UpsellWriteAccount(UpsellKeyType *kt, UpsellAccountData *a, char *p)
+UpsellWriteAccount(SpKeyType *kt, UpsellAccountData *a, char *p)
 {
 	memcpy(p, &a->start_at, sizeof(TimestampTz));
 	memcpy(p + sizeof(TimestampTz), &a->end_at, sizeof(TimestampTz));
@@ -459,22 +359,12 @@ UpsellWriteAccount(UpsellKeyType *kt, UpsellAccountData *a, char *p)
 		memcpy(p, a->end_value, VARSIZE(a->end_value));
 		p += MAXALIGN(VARSIZE(a->end_value));
 	}
-	if (OidIsValid(kt->type))
-	{
-		Size		ks = UpsellKeySize(kt, a->key);
-
-		if (kt->typbyval)
-			memcpy(p, &a->key, sizeof(Datum));
-		else
-			memcpy(p, DatumGetPointer(a->key), ks);
-		p += MAXALIGN(ks);
-	}
-	return p;
+	return SpKeyWriteFlat(kt, a->key, p);
 }
 
 /* Read the account at p; returns the position of the next one */
-static char *
-UpsellReadAccount(UpsellKeyType *kt, char *p, UpsellAccountData *a)
+char *
+UpsellReadAccount(SpKeyType *kt, char *p, UpsellAccountData *a)
 {
 	memcpy(&a->start_at, p, sizeof(TimestampTz));
 	memcpy(&a->end_at, p + sizeof(TimestampTz), sizeof(TimestampTz));
@@ -488,16 +378,7 @@ UpsellReadAccount(UpsellKeyType *kt, char *p, UpsellAccountData *a)
 	}
 	else
 		a->end_value = a->start_value;
-	a->key = (Datum) 0;
-	if (OidIsValid(kt->type))
-	{
-		if (kt->typbyval)
-			memcpy(&a->key, p, sizeof(Datum));
-		else
-			a->key = PointerGetDatum(p);
-		p += MAXALIGN(UpsellKeySize(kt, a->key));
-	}
-	return p;
+	return SpKeyReadFlat(kt, p, &a->key);
 }
 
 /* Order of accounts in the flat form */
@@ -537,7 +418,7 @@ UpsellFreeCanonical(UpsellAccountData *a)
  * trimmed twice, to size and to write, rather than held: a state of a
  * million accounts would need another 100 MB for them.
  */
-static UpsellFlat *
+UpsellFlat *
 UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 {
 	uint32		n = state->accounts->members;
@@ -561,9 +442,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 
 		memset(&ssup, 0, sizeof(ssup));
 		ssup.ssup_cxt = CurrentMemoryContext;
-		ssup.ssup_collation = state->key.collation;
-		ssup.ssup_nulls_first = false;
-		PrepareSortSupportFromOrderingOp(state->key.tce->lt_opr, &ssup);
+		SpKeySortSupport(&state->key, &ssup);
 		qsort_arg(entries, n, sizeof(UpsellEntry *), UpsellCompareEntries, &ssup);
 	}
 
@@ -632,7 +511,7 @@ UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_siz
 }
 
 /* The flat form of any upsell_summary datum (flattening an expanded one) */
-static UpsellFlat *
+UpsellFlat *
 UpsellDatumGetFlat(Datum d)
 {
 	UpsellFlat *flat = (UpsellFlat *) PG_DETOAST_DATUM(d);
@@ -729,14 +608,6 @@ UpsellSum(Numeric a, Numeric b, bool free_a)
 
 #define UPSELL_SMALL_ACCOUNTS	8
 
-/* Order of two keys: the key type's btree comparison, as in the flat form */
-static int
-UpsellCompareKeys(UpsellKeyType *kt, Datum a, Datum b)
-{
-	return DatumGetInt32(FunctionCall2Coll(&kt->tce->cmp_proc_finfo,
-										   kt->collation, a, b));
-}
-
 /* Merge b's snapshots into a (same account), as UpsellMergeAccount does */
 static void
 UpsellMergeValues(UpsellAccountData *a, UpsellAccountData *b)
@@ -762,7 +633,7 @@ UpsellMergeValues(UpsellAccountData *a, UpsellAccountData *b)
  * if NULL) with account b merged in, still sorted and canonical.
  */
 static UpsellFlat *
-UpsellFlatWithAccount(UpsellKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
+UpsellFlatWithAccount(SpKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
 {
 	int32		n = flat ? flat->naccounts : 0;
 	UpsellAccountData *accts = palloc((n + 1) * sizeof(UpsellAccountData));
@@ -778,8 +649,7 @@ UpsellFlatWithAccount(UpsellKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
 		p = UpsellReadAccount(kt, p, &accts[i]);
 		if (pos == n)
 		{
-			int			c = OidIsValid(kt->type) ?
-				UpsellCompareKeys(kt, accts[i].key, b->key) : 0;
+			int			c = SpKeyCompare(kt, accts[i].key, b->key);
 
 			if (c >= 0)
 			{
@@ -856,14 +726,11 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 	else
 	{
 		UpsellFlat *flat = UpsellDatumGetFlat(d);
-		UpsellKeyType kt;
+		SpKeyType kt;
 		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
 		/* walking needs only the key's length, not its operators */
-		memset(&kt, 0, sizeof(kt));
-		kt.type = flat->keytype;
-		if (OidIsValid(kt.type))
-			get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
+		SpKeyTypeInitStorage(&kt, flat->keytype);
 		for (int32 i = 0; i < flat->naccounts; i++)
 		{
 			UpsellAccountData a;
@@ -879,785 +746,34 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 	t->current = SpNumericCanonical(c);
 }
 
-/* Free what text or binary input allocated for one account */
-static void
-UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
-{
-	if (OidIsValid(state->key.type) && !state->key.typbyval)
-		pfree(DatumGetPointer(a->key));
-	if (a->end_value != a->start_value)
-		pfree(a->end_value);
-	pfree(a->start_value);
-}
-
-/* ---------------------------------------------------------------------
- * Text I/O
- *
- *	 v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80
- *	 v1 series; 2024-01-01=100..2024-06-01T12:30:00Z=120
- *
- * Times are UTC, printed as a date when at midnight; an account with one
- * snapshot prints it once.  Keys and the type name are written by the key
- * type's output function and double-quoted (with \" and \\) when empty or
- * containing blanks, quotes, backslashes or semicolons.
- * ---------------------------------------------------------------------
- */
-
-/* Report malformed text input */
-SP_NORETURN static void
-UpsellSyntaxError(const char *input, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "upsell_summary", input),
-			 errdetail("%s", detail),
-			 errhint("The form is \"v1 key bigint; 17 2024-01-01=1200..2024-12-01=1500.5; 42 2024-03-01=80\", or \"v1 series; 2024-01-01=100..2024-06-01=120\".")));
-}
-
-/* Append a token, quoted if it would not read back as one bare token */
-static void
-UpsellAppendToken(StringInfo buf, const char *s)
-{
-	bool		quote = (*s == '\0');
-
-	for (const char *c = s; *c && !quote; c++)
-		if (isspace((unsigned char) *c) || *c == '"' || *c == '\\' || *c == ';')
-			quote = true;
-	if (!quote)
-	{
-		appendStringInfoString(buf, s);
-		return;
-	}
-	appendStringInfoChar(buf, '"');
-	for (const char *c = s; *c; c++)
-	{
-		if (*c == '"' || *c == '\\')
-			appendStringInfoChar(buf, '\\');
-		appendStringInfoChar(buf, *c);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
-/* Read a bare or quoted token at *p; advances *p */
-static char *
-UpsellReadToken(const char **p, const char *input)
-{
-	const char *s = *p;
-	StringInfoData tok;
-
-	initStringInfo(&tok);
-	if (*s == '"')
-	{
-		for (s++; *s != '"'; s++)
-		{
-			if (*s == '\0')
-				UpsellSyntaxError(input, "A quoted key is not closed.");
-			if (*s == '\\')
-			{
-				s++;
-				if (*s == '\0')
-					UpsellSyntaxError(input, "A quoted key is not closed.");
-			}
-			appendStringInfoChar(&tok, *s);
-		}
-		s++;
-	}
-	else
-	{
-		for (; *s && !isspace((unsigned char) *s) && *s != ';' && *s != '"' && *s != '\\'; s++)
-			appendStringInfoChar(&tok, *s);
-		if (tok.len == 0)
-			UpsellSyntaxError(input, "A key or type name is missing.");
-	}
-	*p = s;
-	return tok.data;
-}
-
-/* Skip blanks at *p */
-static void
-UpsellSkipSpace(const char **p)
-{
-	while (isspace((unsigned char) **p))
-		(*p)++;
-}
-
-/* Append a time as ISO 8601 UTC: a date at midnight, else date and time */
-static void
-UpsellAppendTime(StringInfo buf, TimestampTz t)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-
-	if (TIMESTAMP_IS_NOBEGIN(t))
-	{
-		appendStringInfoString(buf, "-infinity");
-		return;
-	}
-	if (TIMESTAMP_IS_NOEND(t))
-	{
-		appendStringInfoString(buf, "infinity");
-		return;
-	}
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	/* astronomical year numbering: 0 is 1 BC, as ISO 8601 has it */
-	if (tm.tm_year < 0)
-		appendStringInfo(buf, "-%04d-%02d-%02d", -tm.tm_year, tm.tm_mon, tm.tm_mday);
-	else
-		appendStringInfo(buf, "%04d-%02d-%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
-	if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0)
-		return;
-	appendStringInfo(buf, "T%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		for (len = 6; frac[len - 1] == '0'; len--)
-			;
-		appendStringInfo(buf, ".%.*s", len, frac);
-	}
-	appendStringInfoChar(buf, 'Z');
-}
-
-/* Read exactly ndigits digits (or at least, with atleast) at *p */
-static int
-UpsellReadDigits(const char **p, int ndigits, bool atleast, const char *input)
-{
-	int			v = 0;
-	int			n = 0;
-
-	while (isdigit((unsigned char) **p) && (atleast || n < ndigits))
-	{
-		if (v > 100000000)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	if (n < ndigits)
-		UpsellSyntaxError(input, "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.");
-	return v;
-}
-
-/* Consume the character c at *p, or report a syntax error */
-static void
-UpsellExpectChar(const char **p, char c, const char *input, const char *detail)
-{
-	if (**p != c)
-		UpsellSyntaxError(input, detail);
-	(*p)++;
-}
-
-/* Parse a time written by UpsellAppendTime */
-static TimestampTz
-UpsellReadTime(const char **p, const char *input)
-{
-	static const char *form = "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.";
-	struct pg_tm tm;
-	fsec_t		fsec = 0;
-	bool		bc = false;
-	TimestampTz result;
-
-	if (strncmp(*p, "-infinity", 9) == 0)
-	{
-		*p += 9;
-		TIMESTAMP_NOBEGIN(result);
-		return result;
-	}
-	if (strncmp(*p, "infinity", 8) == 0)
-	{
-		*p += 8;
-		TIMESTAMP_NOEND(result);
-		return result;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if (**p == '-')
-	{
-		bc = true;
-		(*p)++;
-	}
-	tm.tm_year = UpsellReadDigits(p, 4, true, input);
-	if (bc)
-		tm.tm_year = -tm.tm_year;
-	UpsellExpectChar(p, '-', input, form);
-	tm.tm_mon = UpsellReadDigits(p, 2, false, input);
-	UpsellExpectChar(p, '-', input, form);
-	tm.tm_mday = UpsellReadDigits(p, 2, false, input);
-	if (**p == 'T')
-	{
-		(*p)++;
-		tm.tm_hour = UpsellReadDigits(p, 2, false, input);
-		UpsellExpectChar(p, ':', input, form);
-		tm.tm_min = UpsellReadDigits(p, 2, false, input);
-		UpsellExpectChar(p, ':', input, form);
-		tm.tm_sec = UpsellReadDigits(p, 2, false, input);
-		if (**p == '.')
-		{
-			int			scale = 100000;
-
-			(*p)++;
-			if (!isdigit((unsigned char) **p))
-				UpsellSyntaxError(input, form);
-			for (; isdigit((unsigned char) **p); (*p)++, scale /= 10)
-			{
-				if (scale == 0)
-					UpsellSyntaxError(input, "A time has more than 6 fractional digits.");
-				fsec += (**p - '0') * scale;
-			}
-		}
-		UpsellExpectChar(p, 'Z', input, form);
-	}
-	if (tm.tm_mon < 1 || tm.tm_mon > MONTHS_PER_YEAR ||
-		tm.tm_mday < 1 ||
-		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
-		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-		UpsellSyntaxError(input, "A time has a field out of range.");
-	if (tm2timestamp(&tm, fsec, NULL, &result) != 0 || !IS_VALID_TIMESTAMP(result))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
-	return result;
-}
-
-/* Parse a non-negative decimal amount ("123" or "123.45") at *p */
-static Numeric
-UpsellReadAmount(const char **p, const char *input)
-{
-	const char *s = *p;
-	char	   *token;
-	Numeric		result;
-
-	if (!isdigit((unsigned char) *s))
-		UpsellSyntaxError(input, "An amount is not a non-negative decimal number such as 1200 or 1500.50.");
-	while (isdigit((unsigned char) *s))
-		s++;
-	/* "100..2024-06-01": the dot belongs to the range, not to the amount */
-	if (*s == '.' && isdigit((unsigned char) s[1]))
-	{
-		s++;
-		while (isdigit((unsigned char) *s))
-			s++;
-	}
-	token = pnstrdup(*p, s - *p);
-	*p = s;
-	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
-												 ObjectIdGetDatum(InvalidOid),
-												 Int32GetDatum(-1)));
-	pfree(token);
-	return result;
-}
-
-/* Read "time=amount" */
-static void
-UpsellReadSnapshot(const char **p, const char *input, TimestampTz *at, Numeric *value)
-{
-	*at = UpsellReadTime(p, input);
-	UpsellExpectChar(p, '=', input, "A snapshot is not in the form time=amount.");
-	*value = UpsellReadAmount(p, input);
-}
-
-/* Text input: parse, reject duplicates, return the canonical flat form */
-PG_FUNCTION_INFO_V1(upsell_summary_in);
-Datum
-upsell_summary_in(PG_FUNCTION_ARGS)
-{
-	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
-	Oid			keytype = InvalidOid;
-	UpsellState *state;
-	FmgrInfo	keyin;
-	Oid			keyioparam = InvalidOid;
-	UpsellFlat *flat;
-
-	UpsellSkipSpace(&p);
-	if (strncmp(p, UPSELL_TEXT_VERSION, strlen(UPSELL_TEXT_VERSION)) != 0 ||
-		!isspace((unsigned char) p[strlen(UPSELL_TEXT_VERSION)]))
-		UpsellSyntaxError(input, "The text does not start with the format version \"v1\".");
-	p += strlen(UPSELL_TEXT_VERSION);
-	UpsellSkipSpace(&p);
-	if (strncmp(p, "series", 6) == 0 && (p[6] == ';' || p[6] == '\0' || isspace((unsigned char) p[6])))
-		p += 6;
-	else if (strncmp(p, "key", 3) == 0 && isspace((unsigned char) p[3]))
-	{
-		char	   *typname;
-		Oid			infunc;
-
-		p += 3;
-		UpsellSkipSpace(&p);
-		typname = UpsellReadToken(&p, input);
-		keytype = UpsellKeyTypeByName(typname);
-		getTypeInputInfo(keytype, &infunc, &keyioparam);
-		fmgr_info(infunc, &keyin);
-	}
-	else
-		UpsellSyntaxError(input, "The version is not followed by \"key <type>\" or \"series\".");
-
-	state = UpsellNew(keytype, CurrentMemoryContext, 8);
-	UpsellSkipSpace(&p);
-	while (*p == ';')
-	{
-		UpsellAccountData a;
-
-		CHECK_FOR_INTERRUPTS();
-		p++;
-		UpsellSkipSpace(&p);
-		a.key = (Datum) 0;
-		if (OidIsValid(keytype))
-		{
-			char	   *k = UpsellReadToken(&p, input);
-
-			a.key = InputFunctionCall(&keyin, k, keyioparam, -1);
-			pfree(k);
-			if (!isspace((unsigned char) *p))
-				UpsellSyntaxError(input, "A key is not followed by a blank.");
-			UpsellSkipSpace(&p);
-		}
-		UpsellReadSnapshot(&p, input, &a.start_at, &a.start_value);
-		if (p[0] == '.' && p[1] == '.')
-		{
-			p += 2;
-			UpsellReadSnapshot(&p, input, &a.end_at, &a.end_value);
-			if (a.end_at <= a.start_at)
-				UpsellSyntaxError(input, "An account's last snapshot is not later than its first.");
-		}
-		else
-		{
-			a.end_at = a.start_at;
-			a.end_value = a.start_value;
-		}
-		UpsellMergeAccount(state, &a, ERRCODE_INVALID_TEXT_REPRESENTATION);
-		UpsellFreeParsed(state, &a);
-		if (!OidIsValid(keytype) && state->accounts->members > 1)
-			UpsellSyntaxError(input, "A series has more than one account.");
-		UpsellSkipSpace(&p);
-	}
-	if (*p != '\0')
-		UpsellSyntaxError(input, "Unexpected text after the last account.");
-	flat = UpsellBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
-	PG_RETURN_POINTER(flat);
-}
-
-/* Append "time=amount" */
-static void
-UpsellAppendSnapshot(StringInfo buf, TimestampTz at, Numeric value)
-{
-	char	   *v = UpsellNumericOut(value);
-
-	UpsellAppendTime(buf, at);
-	appendStringInfoChar(buf, '=');
-	appendStringInfoString(buf, v);
-	pfree(v);
-}
-
-/* Text output of a flat or expanded summary */
-PG_FUNCTION_INFO_V1(upsell_summary_out);
-Datum
-upsell_summary_out(PG_FUNCTION_ARGS)
-{
-	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	UpsellKeyType kt;
-	FmgrInfo	keyout;
-	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
-
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, UPSELL_TEXT_VERSION " ");
-	memset(&kt, 0, sizeof(kt));
-	kt.type = flat->keytype;
-	if (OidIsValid(kt.type))
-	{
-		Oid			outfunc;
-		bool		isvarlena;
-
-		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
-		getTypeOutputInfo(kt.type, &outfunc, &isvarlena);
-		fmgr_info(outfunc, &keyout);
-		appendStringInfoString(&buf, "key ");
-		UpsellAppendToken(&buf, UpsellKeyTypeName(kt.type));
-	}
-	else
-		appendStringInfoString(&buf, "series");
-
-	for (int32 i = 0; i < flat->naccounts; i++)
-	{
-		UpsellAccountData a;
-
-		CHECK_FOR_INTERRUPTS();
-		p = UpsellReadAccount(&kt, p, &a);
-		appendStringInfoString(&buf, "; ");
-		if (OidIsValid(kt.type))
-		{
-			char	   *k = OutputFunctionCall(&keyout, a.key);
-
-			UpsellAppendToken(&buf, k);
-			appendStringInfoChar(&buf, ' ');
-			pfree(k);
-		}
-		UpsellAppendSnapshot(&buf, a.start_at, a.start_value);
-		if (a.end_at != a.start_at)
-		{
-			appendStringInfoString(&buf, "..");
-			UpsellAppendSnapshot(&buf, a.end_at, a.end_value);
-		}
-	}
-	PG_RETURN_CSTRING(buf.data);
-}
-
-/* ---------------------------------------------------------------------
- * Binary I/O: compact, since summaries can hold millions of accounts.
- * Lengths and counts are unsigned LEB128 varints ("varint" below).
- *
- *	 byte    format version (1)
- *	 byte    0 = series, 1 = keyed
- *	 [varint length + key type name as text]	(keyed)
- *	 varint  number of accounts
- *	 per account:
- *	   [varint length + key in its type's binary form]	(keyed)
- *	   byte   0 = one snapshot, 1 = first and last
- *	   int64  first time; amount
- *	   [varint microseconds from the first to the last time (> 0); amount]
- *	 amount: varint length + the value in decimal ("1500.5"; no sign, no
- *	 exponent), about half the size of numeric's binary form
- * ---------------------------------------------------------------------
- */
-
-/* Smallest possible encoding of one account, to bound counts */
-#define UPSELL_MIN_ACCOUNT_BYTES	(1 + 8 + 2)
-
-/* Report malformed binary input */
-SP_NORETURN static void
-UpsellBinaryError(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", "upsell_summary"),
-			 errdetail("%s", detail)));
-}
-
-/* Append an unsigned LEB128 varint */
-static void
-UpsellSendVarint(StringInfo buf, uint64 v)
-{
-	do
-	{
-		uint8		b = v & 0x7F;
-
-		v >>= 7;
-		pq_sendbyte(buf, v ? (b | 0x80) : b);
-	} while (v);
-}
-
-/* Read a varint, rejecting overlong or overflowing encodings */
-static uint64
-UpsellRecvVarint(StringInfo buf)
-{
-	uint64		v = 0;
-
-	for (int shift = 0;; shift += 7)
-	{
-		uint8		b;
-
-		if (buf->cursor >= buf->len)
-			UpsellBinaryError("A length runs past the end of the data.");
-		b = (uint8) buf->data[buf->cursor++];
-		if (shift == 63 && (b & 0x7E) != 0)
-			UpsellBinaryError("A length is out of range.");
-		v |= (uint64) (b & 0x7F) << shift;
-		if (!(b & 0x80))
-		{
-			if (b == 0 && shift > 0)
-				UpsellBinaryError("A length is not in its shortest form.");
-			return v;
-		}
-		if (shift == 63)
-			UpsellBinaryError("A length is out of range.");
-	}
-}
-
-/* Read a length and check that many bytes remain */
-static int
-UpsellRecvLength(StringInfo buf, int min, const char *what)
-{
-	uint64		len = UpsellRecvVarint(buf);
-
-	if (len > (uint64) (buf->len - buf->cursor))
-		UpsellBinaryError(psprintf("The length of %s, " UINT64_FORMAT " bytes, runs past the end of the data.",
-								   what, len));
-	if (len < (uint64) min)
-		UpsellBinaryError(psprintf("The length of %s is " UINT64_FORMAT ", less than %d bytes.",
-								   what, len, min));
-	return (int) len;
-}
-
-/* Read a time, finite and in range or infinite */
-static TimestampTz
-UpsellRecvTime(StringInfo buf)
-{
-	TimestampTz t = pq_getmsgint64(buf);
-
-	if (!TIMESTAMP_NOT_FINITE(t) && !IS_VALID_TIMESTAMP(t))
-		UpsellBinaryError("A time is out of range.");
-	return t;
-}
-
-/* The last time, sent as a positive offset from the first */
-static TimestampTz
-UpsellRecvLaterTime(StringInfo buf, TimestampTz first)
-{
-	uint64		delta = UpsellRecvVarint(buf);
-	/* PG_INT64_MAX - first, which fits in uint64 (mod 2^64 arithmetic) */
-	uint64		room = (uint64) PG_INT64_MAX - (uint64) first;
-	TimestampTz t;
-
-	if (delta == 0)
-		UpsellBinaryError("An account's last snapshot is not later than its first.");
-	if (delta > room)
-		UpsellBinaryError("A time is out of range.");
-	t = (TimestampTz) ((uint64) first + delta);
-	if (!TIMESTAMP_NOT_FINITE(t) && !IS_VALID_TIMESTAMP(t))
-		UpsellBinaryError("A time is out of range.");
-	return t;
-}
-
-/* A non-negative decimal amount: digits, optionally "." and digits */
-static Numeric
-UpsellRecvAmount(StringInfo buf)
-{
-	int			len = UpsellRecvLength(buf, 1, "an amount");
-	const char *s = pq_getmsgbytes(buf, len);
-	int			i = 0;
-	char	   *str;
-	Numeric		result;
-
-	while (i < len && isdigit((unsigned char) s[i]))
-		i++;
-	if (i == 0)
-		UpsellBinaryError("An amount does not start with a digit.");
-	if (i < len && s[i] == '.')
-	{
-		int			frac = ++i;
-
-		while (i < len && isdigit((unsigned char) s[i]))
-			i++;
-		if (i == frac)
-			UpsellBinaryError("An amount has no digits after its decimal point.");
-	}
-	if (i != len)
-		UpsellBinaryError("Amounts must be non-negative decimal numbers such as 1500.5.");
-	str = pnstrdup(s, len);
-	result = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(str),
-												 ObjectIdGetDatum(InvalidOid),
-												 Int32GetDatum(-1)));
-	pfree(str);
-	return result;
-}
-
-/* Binary input: every length and invariant checked, as in text input */
-PG_FUNCTION_INFO_V1(upsell_summary_recv);
-Datum
-upsell_summary_recv(PG_FUNCTION_ARGS)
-{
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			kind;
-	Oid			keytype = InvalidOid;
-	FmgrInfo	keyrecv;
-	Oid			keyioparam = InvalidOid;
-	uint64		n;
-	UpsellState *state;
-	UpsellFlat *flat;
-	StringInfoData keybuf;
-
-	if (version != UPSELL_BINARY_VERSION)
-		UpsellBinaryError(psprintf("Unknown format version %d.", version));
-	kind = pq_getmsgbyte(buf);
-	if (kind == 1)
-	{
-		int			len = UpsellRecvLength(buf, 1, "the key type name");
-		int			nbytes;
-		char	   *typname = pq_getmsgtext(buf, len, &nbytes);
-		Oid			recvfunc;
-
-		if ((int) strlen(typname) != nbytes)
-			UpsellBinaryError("The key type name contains a zero byte.");
-		keytype = UpsellKeyTypeByName(typname);
-		getTypeBinaryInputInfo(keytype, &recvfunc, &keyioparam);
-		fmgr_info(recvfunc, &keyrecv);
-	}
-	else if (kind != 0)
-		UpsellBinaryError(psprintf("Unknown summary kind %d.", kind));
-
-	n = UpsellRecvVarint(buf);
-	if (n > (uint64) ((buf->len - buf->cursor) / UPSELL_MIN_ACCOUNT_BYTES))
-		UpsellBinaryError(psprintf("The number of accounts, " UINT64_FORMAT ", does not fit in the data.", n));
-	if (kind == 0 && n > 1)
-		UpsellBinaryError("A series has more than one account.");
-
-	state = UpsellNew(keytype, CurrentMemoryContext, (uint32) n);
-	initStringInfo(&keybuf);
-	for (uint64 i = 0; i < n; i++)
-	{
-		UpsellAccountData a;
-		int			flags;
-
-		CHECK_FOR_INTERRUPTS();
-		a.key = (Datum) 0;
-		if (OidIsValid(keytype))
-		{
-			int			len = UpsellRecvLength(buf, 0, "a key");
-
-			/*
-			 * A copy with a terminating zero, as receive functions expect;
-			 * one buffer for all keys, as record_recv does.
-			 */
-			resetStringInfo(&keybuf);
-			appendBinaryStringInfo(&keybuf, pq_getmsgbytes(buf, len), len);
-			a.key = ReceiveFunctionCall(&keyrecv, &keybuf, keyioparam, -1);
-			if (keybuf.cursor != keybuf.len)
-				UpsellBinaryError("A key has trailing bytes.");
-		}
-		flags = pq_getmsgbyte(buf);
-		if (flags != 0 && flags != 1)
-			UpsellBinaryError(psprintf("Unknown account flags %d.", flags));
-		a.start_at = UpsellRecvTime(buf);
-		a.start_value = UpsellRecvAmount(buf);
-		if (flags == 1)
-		{
-			a.end_at = UpsellRecvLaterTime(buf, a.start_at);
-			a.end_value = UpsellRecvAmount(buf);
-		}
-		else
-		{
-			a.end_at = a.start_at;
-			a.end_value = a.start_value;
-		}
-		UpsellMergeAccount(state, &a, ERRCODE_INVALID_BINARY_REPRESENTATION);
-		UpsellFreeParsed(state, &a);
-	}
-	pq_getmsgend(buf);
-	flat = UpsellBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
-	PG_RETURN_POINTER(flat);
-}
-
-/* Append a value as a varint length and its decimal digits */
-static void
-UpsellSendAmount(StringInfo buf, Numeric n)
-{
-	char	   *s = UpsellNumericOut(n);
-	size_t		len = strlen(s);
-
-	UpsellSendVarint(buf, len);
-	pq_sendbytes(buf, s, len);
-	pfree(s);
-}
-
-/* Binary output, compact (see above) */
-PG_FUNCTION_INFO_V1(upsell_summary_send);
-Datum
-upsell_summary_send(PG_FUNCTION_ARGS)
-{
-	UpsellFlat *flat = UpsellDatumGetFlat(PG_GETARG_DATUM(0));
-	StringInfoData buf;
-	UpsellKeyType kt;
-	FmgrInfo	keysend;
-	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, UPSELL_BINARY_VERSION);
-	memset(&kt, 0, sizeof(kt));
-	kt.type = flat->keytype;
-	if (OidIsValid(kt.type))
-	{
-		char	   *typname = UpsellKeyTypeName(kt.type);
-		Oid			sendfunc;
-		bool		isvarlena;
-		StringInfoData name;
-
-		get_typlenbyval(kt.type, &kt.typlen, &kt.typbyval);
-		getTypeBinaryOutputInfo(kt.type, &sendfunc, &isvarlena);
-		fmgr_info(sendfunc, &keysend);
-		pq_sendbyte(&buf, 1);
-		/* the name in the client encoding, length measured after conversion */
-		initStringInfo(&name);
-		pq_sendtext(&name, typname, strlen(typname));
-		UpsellSendVarint(&buf, name.len);
-		pq_sendbytes(&buf, name.data, name.len);
-	}
-	else
-		pq_sendbyte(&buf, 0);
-	UpsellSendVarint(&buf, flat->naccounts);
-	for (int32 i = 0; i < flat->naccounts; i++)
-	{
-		UpsellAccountData a;
-
-		CHECK_FOR_INTERRUPTS();
-		p = UpsellReadAccount(&kt, p, &a);
-		if (OidIsValid(kt.type))
-		{
-			bytea	   *b = SendFunctionCall(&keysend, a.key);
-
-			UpsellSendVarint(&buf, VARSIZE(b) - VARHDRSZ);
-			pq_sendbytes(&buf, VARDATA(b), VARSIZE(b) - VARHDRSZ);
-			pfree(b);
-		}
-		pq_sendbyte(&buf, a.end_at != a.start_at ? 1 : 0);
-		pq_sendint64(&buf, a.start_at);
-		UpsellSendAmount(&buf, a.start_value);
-		if (a.end_at != a.start_at)
-		{
-			UpsellSendVarint(&buf, (uint64) a.end_at - (uint64) a.start_at);
-			UpsellSendAmount(&buf, a.end_value);
-		}
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
 /* ---------------------------------------------------------------------
  * Transition and combine functions
  * ---------------------------------------------------------------------
  */
 
 /*
- * The transition state, ready to be changed in place: the executor's own
- * read-write expanded object, or a new one expanded from a flat state (which
- * the executor then frees), or a new empty one for keytype.
+ * The state argument 0, ready to be changed, with new states under cxt
+ * (SpStateContext).  In an aggregate (SpMayUpdateInPlace) it is the
+ * executor's own read-write expanded object, changed in place, or a new one
+ * expanded from a flat state (which the executor then frees).  Called any
+ * other way it is always a new expanded copy, so the caller's datum is left
+ * alone.  A NULL state gives a new empty one for keytype.
  */
 static UpsellState *
-UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext aggcxt)
+UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext cxt)
 {
 	Datum		d;
 	UpsellState *state;
 
 	if (PG_ARGISNULL(0))
-		return UpsellNew(keytype, aggcxt, 8);
+		return UpsellNew(keytype, cxt, 8);
 	d = PG_GETARG_DATUM(0);
 	state = UpsellDatumGetExpanded(d);
-	if (state != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		MemoryContextGetParent(state->hdr.eoh_context) == aggcxt)
+	if (state != NULL && SpMayUpdateInPlace(fcinfo) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
+		MemoryContextGetParent(state->hdr.eoh_context) == cxt)
 		return state;
-	return UpsellExpandDatum(d, aggcxt);
-}
-
-/* The aggregate memory context; error outside an aggregate */
-static MemoryContext
-UpsellAggContext(FunctionCallInfo fcinfo, const char *fname)
-{
-	MemoryContext aggcxt;
-
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("%s can only be called as an aggregate transition function", fname),
-				 errhint("Use upsell_rate_agg(account, value, at) to build a summary.")));
-	return aggcxt;
+	return UpsellExpandDatum(d, cxt);
 }
 
 /* Reject a value that is not a finite, non-negative amount */
@@ -1676,7 +792,7 @@ UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s", what),
 			 OidIsValid(keytype) ?
-			 errdetail("Account %s has value %s at %s.", UpsellKeyOut(keytype, key),
+			 errdetail("Account %s has value %s at %s.", SpKeyOut(keytype, key),
 					   UpsellNumericOut(value),
 					   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at)))) :
 			 errdetail("The series has value %s at %s.", UpsellNumericOut(value),
@@ -1685,15 +801,15 @@ UpsellCheckValue(Numeric value, Oid keytype, Datum key, TimestampTz at)
 }
 
 /* The key type of a call site, looked up once */
-static UpsellKeyType *
+static SpKeyType *
 UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
 {
-	UpsellKeyType *kt = fcinfo->flinfo->fn_extra;
+	SpKeyType *kt = fcinfo->flinfo->fn_extra;
 
 	if (kt == NULL || kt->type != type)
 	{
 		if (kt == NULL)
-			kt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(UpsellKeyType));
+			kt = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(SpKeyType));
 		UpsellKeyTypeInit(kt, type);
 		fcinfo->flinfo->fn_extra = kt;
 	}
@@ -1704,10 +820,10 @@ UpsellCallKeyType(FunctionCallInfo fcinfo, Oid type)
  * Merge one account into the transition state argument 0 (NULL, flat or
  * expanded) and return the new state: a small flat state is rebuilt (the
  * executor copies it and frees the old one), an expanded one is changed in
- * place.
+ * place when UpsellStateForUpdate allows it, else a copy is.
  */
 static Datum
-UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *kt,
+UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, SpKeyType *kt,
 				 UpsellAccountData *a)
 {
 	UpsellState *state;
@@ -1722,7 +838,7 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *k
 		if (!OidIsValid(kt->type) || flat->naccounts < UPSELL_SMALL_ACCOUNTS)
 			PG_RETURN_POINTER(UpsellFlatWithAccount(kt, flat, a));
 	}
-	state = UpsellStateForUpdate(fcinfo, kt->type, aggcxt);
+	state = UpsellStateForUpdate(fcinfo, kt->type, cxt);
 	UpsellCheckSameKeyType(state->key.type, kt->type);
 	UpsellMergeAccount(state, a, 0);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
@@ -1730,9 +846,9 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext aggcxt, UpsellKeyType *k
 
 /* Add one snapshot row (key, value, at) to the state */
 static Datum
-UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
+UpsellAddRow(FunctionCallInfo fcinfo, SpKeyType *kt, Datum key, int valarg)
 {
-	MemoryContext aggcxt = UpsellAggContext(fcinfo, "upsell_summary_trans");
+	MemoryContext cxt = SpStateContext(fcinfo);
 	UpsellAccountData a;
 
 	if (PG_ARGISNULL(valarg) || PG_ARGISNULL(valarg + 1))
@@ -1745,7 +861,7 @@ UpsellAddRow(FunctionCallInfo fcinfo, UpsellKeyType *kt, Datum key, int valarg)
 	a.start_value = a.end_value = PG_GETARG_NUMERIC(valarg);
 	a.start_at = a.end_at = PG_GETARG_TIMESTAMPTZ(valarg + 1);
 	UpsellCheckValue(a.start_value, kt->type, key, a.start_at);
-	return UpsellAddToState(fcinfo, aggcxt, kt, &a);
+	return UpsellAddToState(fcinfo, cxt, kt, &a);
 }
 
 /* upsell_rate(account, value, at): one snapshot of one account */
@@ -1753,7 +869,7 @@ PG_FUNCTION_INFO_V1(upsell_summary_trans);
 Datum
 upsell_summary_trans(PG_FUNCTION_ARGS)
 {
-	UpsellKeyType *kt;
+	SpKeyType *kt;
 	Datum		key;
 
 	if (PG_ARGISNULL(1))
@@ -1800,12 +916,15 @@ upsell_summary_series_trans(PG_FUNCTION_ARGS)
 	return UpsellAddRow(fcinfo, UpsellCallKeyType(fcinfo, InvalidOid), (Datum) 0, 1);
 }
 
-/* Combine function of every upsell aggregate, and rollup()'s transition */
+/*
+ * Combine function of every upsell aggregate, and rollup()'s transition.
+ * Called directly, it leaves both arguments alone (UpsellStateForUpdate).
+ */
 PG_FUNCTION_INFO_V1(upsell_summary_combine);
 Datum
 upsell_summary_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
+	MemoryContext cxt;
 	UpsellState *state;
 	UpsellFlat *other;
 
@@ -1815,19 +934,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-	{
-		/* called directly: leave both arguments alone, return a flat state */
-		UpsellFlat *flat;
-
-		if (PG_ARGISNULL(0))
-			PG_RETURN_POINTER(UpsellDatumGetFlat(PG_GETARG_DATUM(1)));
-		state = UpsellExpandDatum(PG_GETARG_DATUM(0), CurrentMemoryContext);
-		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
-		flat = UpsellBuildFlat(state, CurrentMemoryContext);
-		DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
-		PG_RETURN_POINTER(flat);
-	}
+	cxt = SpStateContext(fcinfo);
 
 	/*
 	 * Small flat states merge into a new small flat state, account by
@@ -1837,7 +944,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 		UpsellDatumGetFlat(PG_GETARG_DATUM(1));
 	if (other != NULL)
 	{
-		UpsellKeyType *kt = UpsellCallKeyType(fcinfo, other->keytype);
+		SpKeyType *kt = UpsellCallKeyType(fcinfo, other->keytype);
 		UpsellFlat *flat = NULL;
 
 		if (!PG_ARGISNULL(0) && UpsellDatumGetExpanded(PG_GETARG_DATUM(0)) == NULL)
@@ -1869,10 +976,10 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 	}
 
 	if (PG_ARGISNULL(0))
-		state = UpsellExpandDatum(PG_GETARG_DATUM(1), aggcxt);
+		state = UpsellExpandDatum(PG_GETARG_DATUM(1), cxt);
 	else
 	{
-		state = UpsellStateForUpdate(fcinfo, InvalidOid, aggcxt);
+		state = UpsellStateForUpdate(fcinfo, InvalidOid, cxt);
 		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
@@ -1961,7 +1068,7 @@ upsell_summary_account_count(PG_FUNCTION_ARGS)
 static bool
 UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 {
-	UpsellKeyType kt;
+	SpKeyType kt;
 	char	   *pa = (char *) a + UPSELL_FLAT_HDRSZ;
 	char	   *pb = (char *) b + UPSELL_FLAT_HDRSZ;
 
@@ -1980,9 +1087,7 @@ UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 			!SpNumericEqual(x.start_value, y.start_value) ||
 			!SpNumericEqual(x.end_value, y.end_value))
 			return false;
-		if (OidIsValid(kt.type) &&
-			!DatumGetBool(FunctionCall2Coll(&kt.tce->eq_opr_finfo, kt.collation,
-											x.key, y.key)))
+		if (!SpKeyEqual(&kt, x.key, y.key))
 			return false;
 	}
 	return true;
@@ -1992,7 +1097,7 @@ UpsellEqual(UpsellFlat *a, UpsellFlat *b)
 static uint32
 UpsellHash(UpsellFlat *flat)
 {
-	UpsellKeyType kt;
+	SpKeyType kt;
 	char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 	uint32		h = hash_combine(hash_uint32(flat->keytype), hash_uint32(flat->naccounts));
 
@@ -2007,9 +1112,9 @@ UpsellHash(UpsellFlat *flat)
 		h = SpHashCombineInt64(h, a.end_at);
 		h = SpHashCombineNumeric(h, a.start_value);
 		h = SpHashCombineNumeric(h, a.end_value);
+		/* a series adds nothing for its key */
 		if (OidIsValid(kt.type))
-			h = hash_combine(h, DatumGetUInt32(FunctionCall1Coll(&kt.tce->hash_proc_finfo,
-																 kt.collation, a.key)));
+			h = hash_combine(h, SpKeyHash(&kt, a.key));
 	}
 	return h;
 }

@@ -1,7 +1,8 @@
 /*
  * upsell.h
  *	  upsell_summary: per account, the value at its earliest and at its
- *	  latest snapshot; the mergeable state of upsell_rate.
+ *	  latest snapshot; the mergeable state of upsell_rate.  Private to
+ *	  upsell.c and upsell_io.c.
  */
 #ifndef SALESPERF_UPSELL_H
 #define SALESPERF_UPSELL_H
@@ -11,6 +12,8 @@
 #include "datatype/timestamp.h"
 #include "utils/expandeddatum.h"
 #include "utils/numeric.h"
+
+#include "keys.h"
 
 /* Version of the flat (on-disk) layout below */
 #define UPSELL_FLAT_VERSION		1
@@ -52,5 +55,29 @@ typedef struct UpsellAccountData
 	Numeric		start_value;
 	Numeric		end_value;
 } UpsellAccountData;
+
+/*
+ * The expanded (in-memory) form: accounts by key in a simplehash table, in
+ * the state's own memory context.  It and the functions below are what
+ * upsell.c (the state, its aggregates and accessors) shares with
+ * upsell_io.c (the text and binary forms).
+ */
+typedef struct UpsellState
+{
+	ExpandedObjectHeader hdr;
+	int32		magic;
+	SpKeyType key;
+	struct upsell_tab_hash *accounts;	/* simplehash table (upsell.c) */
+	UpsellFlat *flat;			/* cached flat image, or NULL */
+} UpsellState;
+
+extern UpsellState *UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements);
+extern void UpsellMergeAccount(UpsellState *state, UpsellAccountData *a,
+							   int duplicate_errcode);
+extern uint32 UpsellAccountCount(UpsellState *state);
+extern UpsellFlat *UpsellBuildFlat(UpsellState *state, MemoryContext cxt);
+extern UpsellFlat *UpsellDatumGetFlat(Datum d);
+extern char *UpsellReadAccount(SpKeyType *kt, char *p, UpsellAccountData *a);
+extern char *UpsellNumericOut(Numeric n);
 
 #endif							/* SALESPERF_UPSELL_H */

@@ -1,0 +1,250 @@
+/*
+ * keys.c
+ *	  Keys of any type for states with one entry per key (see keys.h).
+ */
+#include "keys.h"
+
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "codec.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+bool
+SpKeyTypeInit(SpKeyType *kt, Oid type)
+{
+	memset(kt, 0, sizeof(*kt));
+	kt->type = type;
+	if (!OidIsValid(type))
+		return true;
+	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
+								TYPECACHE_HASH_PROC_FINFO |
+								TYPECACHE_LT_OPR | TYPECACHE_CMP_PROC_FINFO |
+								TYPECACHE_BTREE_OPFAMILY);
+	if (!OidIsValid(kt->tce->btree_opf) || !OidIsValid(kt->tce->lt_opr) ||
+		!OidIsValid(kt->tce->cmp_proc_finfo.fn_oid) ||
+		!OidIsValid(kt->tce->eq_opr_finfo.fn_oid) ||
+		!OidIsValid(kt->tce->hash_proc_finfo.fn_oid))
+		return false;
+	kt->typlen = kt->tce->typlen;
+	kt->typbyval = kt->tce->typbyval;
+	kt->collation = OidIsValid(kt->tce->typcollation) ? C_COLLATION_OID : InvalidOid;
+	return true;
+}
+
+void
+SpKeyTypeInitStorage(SpKeyType *kt, Oid type)
+{
+	memset(kt, 0, sizeof(*kt));
+	kt->type = type;
+	if (OidIsValid(type))
+		get_typlenbyval(type, &kt->typlen, &kt->typbyval);
+}
+
+/* Hash of a key under the key type's hash opclass (0 without a key) */
+uint32
+SpKeyHash(const SpKeyType *kt, Datum key)
+{
+	if (!OidIsValid(kt->type))
+		return 0;
+	return DatumGetUInt32(FunctionCall1Coll(&kt->tce->hash_proc_finfo,
+											kt->collation, key));
+}
+
+/* Equality of two keys under the key type's btree equality */
+bool
+SpKeyEqual(const SpKeyType *kt, Datum a, Datum b)
+{
+	if (!OidIsValid(kt->type))
+		return true;
+	return DatumGetBool(FunctionCall2Coll(&kt->tce->eq_opr_finfo,
+										  kt->collation, a, b));
+}
+
+/* Order of two keys: the key type's btree comparison, as in the flat form */
+int
+SpKeyCompare(const SpKeyType *kt, Datum a, Datum b)
+{
+	if (!OidIsValid(kt->type))
+		return 0;
+	return DatumGetInt32(FunctionCall2Coll(&kt->tce->cmp_proc_finfo,
+										   kt->collation, a, b));
+}
+
+void
+SpKeySortSupport(const SpKeyType *kt, SortSupport ssup)
+{
+	ssup->ssup_collation = kt->collation;
+	ssup->ssup_nulls_first = false;
+	PrepareSortSupportFromOrderingOp(kt->tce->lt_opr, ssup);
+}
+
+Datum
+SpKeyCopy(const SpKeyType *kt, Datum key)
+{
+	if (!OidIsValid(kt->type) || kt->typbyval)
+		return key;
+	return datumCopy(key, false, kt->typlen);
+}
+
+Size
+SpKeyFlatSize(const SpKeyType *kt, Datum key)
+{
+	if (!OidIsValid(kt->type))
+		return 0;
+	if (kt->typbyval)
+		return sizeof(Datum);
+	return datumGetSize(key, false, kt->typlen);
+}
+
+/* Write the key at p; returns the next MAXALIGNed position */
+char *
+SpKeyWriteFlat(const SpKeyType *kt, Datum key, char *p)
+{
+	Size		ks = SpKeyFlatSize(kt, key);
+
+	if (!OidIsValid(kt->type))
+		return p;
+	if (kt->typbyval)
+		memcpy(p, &key, sizeof(Datum));
+	else
+		memcpy(p, DatumGetPointer(key), ks);
+	return p + MAXALIGN(ks);
+}
+
+/* Read the key at p (a pointer into the image if by reference) */
+char *
+SpKeyReadFlat(const SpKeyType *kt, char *p, Datum *key)
+{
+	*key = (Datum) 0;
+	if (!OidIsValid(kt->type))
+		return p;
+	if (kt->typbyval)
+		memcpy(key, p, sizeof(Datum));
+	else
+		*key = PointerGetDatum(p);
+	return p + MAXALIGN(SpKeyFlatSize(kt, *key));
+}
+
+char *
+SpKeyTypeName(Oid type)
+{
+	return format_type_be_qualified(type);
+}
+
+/*
+ * The key type a text or binary form names, or 42704 if there is none
+ * (regtypein takes a bare number as an OID without looking it up)
+ */
+Oid
+SpKeyTypeByName(const char *typname)
+{
+	Oid			type = DatumGetObjectId(DirectFunctionCall1(regtypein,
+															CStringGetDatum(typname)));
+
+	if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type \"%s\" does not exist", typname)));
+	return type;
+}
+
+char *
+SpKeyOut(Oid type, Datum key)
+{
+	Oid			func;
+	bool		isvarlena;
+
+	getTypeOutputInfo(type, &func, &isvarlena);
+	return OidOutputFunctionCall(func, key);
+}
+
+/*
+ * Append a token: bare, or double-quoted (with \" and \\) when it is empty
+ * or contains blanks, quotes, backslashes or semicolons
+ */
+void
+SpKeyAppendToken(StringInfo buf, const char *s)
+{
+	bool		quote = (*s == '\0');
+
+	for (const char *c = s; *c && !quote; c++)
+		if (isspace((unsigned char) *c) || *c == '"' || *c == '\\' || *c == ';')
+			quote = true;
+	if (!quote)
+	{
+		appendStringInfoString(buf, s);
+		return;
+	}
+	appendStringInfoChar(buf, '"');
+	for (const char *c = s; *c; c++)
+	{
+		if (*c == '"' || *c == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *c);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+char *
+SpKeyReadToken(const char **p, const char **error)
+{
+	const char *s = *p;
+	StringInfoData tok;
+
+	initStringInfo(&tok);
+	if (*s == '"')
+	{
+		for (s++; *s != '"'; s++)
+		{
+			if (*s == '\0')
+			{
+				*error = "A quoted key is not closed.";
+				return NULL;
+			}
+			if (*s == '\\')
+			{
+				s++;
+				if (*s == '\0')
+				{
+					*error = "A quoted key is not closed.";
+					return NULL;
+				}
+			}
+			appendStringInfoChar(&tok, *s);
+		}
+		s++;
+	}
+	else
+	{
+		for (; *s && !isspace((unsigned char) *s) && *s != ';' && *s != '"' && *s != '\\'; s++)
+			appendStringInfoChar(&tok, *s);
+		if (tok.len == 0)
+		{
+			*error = "A key or type name is missing.";
+			return NULL;
+		}
+	}
+	*p = s;
+	return tok.data;
+}
+
+Datum
+SpKeyRecv(FmgrInfo *recv, Oid ioparam, StringInfo scratch, const char *data,
+		  int len, const char *typname)
+{
+	Datum		key;
+
+	/*
+	 * A copy with a terminating zero, as receive functions expect; one
+	 * buffer for all keys, as record_recv does.
+	 */
+	resetStringInfo(scratch);
+	appendBinaryStringInfo(scratch, data, len);
+	key = ReceiveFunctionCall(recv, scratch, ioparam, -1);
+	if (scratch->cursor != scratch->len)
+		SpBinaryError(typname, "A key has trailing bytes.");
+	return key;
+}

@@ -1,0 +1,99 @@
+/*
+ * keys.h
+ *	  Keys of any type, for the states that keep one entry per key
+ *	  (upsell_summary's accounts; any state keyed by deal or account).
+ *
+ * A key type is any type with default btree and hash operator classes
+ * (bigint, integer, text, uuid...): its hash function finds an entry, its
+ * btree equality decides, its btree order sorts a canonical flat form.
+ * Collatable keys use the "C" collation, so equality is exact and the order
+ * does not depend on the locale.  InvalidOid stands for "no key" (a single
+ * series): every key is then (Datum) 0, all equal, hashing to 0.
+ *
+ * What a key looks like in each form:
+ *	 memory	a Datum (by-reference keys detoasted, copied into the state)
+ *	 flat	a by-value key as a whole Datum, else the type's own image, at a
+ *			MAXALIGNed offset (SpKeyFlatSize/SpKeyWriteFlat/SpKeyReadFlat)
+ *	 text	the type's output, one bare or double-quoted token
+ *			(SpKeyAppendToken/SpKeyReadToken); the type by its qualified name
+ *	 binary	the type's send/receive form (SpKeyRecv checks it is all used)
+ * The flat form records the key type by OID, as an array records its
+ * element type; the text and binary forms name it (SpKeyTypeName,
+ * SpKeyTypeByName).
+ *
+ * To keep entries in a simplehash table, give the table the SpKeyType as
+ * private_data and define SH_HASH_KEY and SH_EQUAL as SP_KEY_SH_HASH and
+ * SP_KEY_SH_EQUAL.
+ */
+#ifndef SALESPERF_KEYS_H
+#define SALESPERF_KEYS_H
+
+#include "salesperf.h"
+
+#include "lib/stringinfo.h"
+#include "utils/sortsupport.h"
+#include "utils/typcache.h"
+
+/* What a state knows about its key type */
+typedef struct SpKeyType
+{
+	Oid			type;			/* InvalidOid for no key (a series) */
+	int16		typlen;
+	bool		typbyval;
+	Oid			collation;		/* C for collatable types, else invalid */
+	TypeCacheEntry *tce;		/* lives as long as the backend; NULL if
+								 * only the storage was looked up */
+} SpKeyType;
+
+/*
+ * Look up a key type with its operators.  False if it has no default btree
+ * and hash operator classes: the caller raises the error, in its own words.
+ */
+pg_nodiscard extern bool SpKeyTypeInit(SpKeyType *kt, Oid type);
+
+/* Only the storage (length, by value), enough to walk a flat form */
+extern void SpKeyTypeInitStorage(SpKeyType *kt, Oid type);
+
+/* Hash, equality and order of keys (SpKeyTypeInit'ed) */
+extern uint32 SpKeyHash(const SpKeyType *kt, Datum key);
+extern bool SpKeyEqual(const SpKeyType *kt, Datum a, Datum b);
+extern int	SpKeyCompare(const SpKeyType *kt, Datum a, Datum b);
+/* Prepare ssup (zeroed, ssup_cxt set) to sort keys in the flat form's order */
+extern void SpKeySortSupport(const SpKeyType *kt, SortSupport ssup);
+
+#define SP_KEY_SH_HASH(tb, k)		SpKeyHash((const SpKeyType *) (tb)->private_data, (k))
+#define SP_KEY_SH_EQUAL(tb, a, b)	SpKeyEqual((const SpKeyType *) (tb)->private_data, (a), (b))
+
+/* A copy of a by-reference key in the current memory context */
+extern Datum SpKeyCopy(const SpKeyType *kt, Datum key);
+
+/* The flat image: bytes taken (before MAXALIGN), writing and reading */
+extern Size SpKeyFlatSize(const SpKeyType *kt, Datum key);
+extern char *SpKeyWriteFlat(const SpKeyType *kt, Datum key, char *p);
+extern char *SpKeyReadFlat(const SpKeyType *kt, char *p, Datum *key);
+
+/* The key type's name as the text and binary forms carry it, and back */
+extern char *SpKeyTypeName(Oid type);
+extern Oid	SpKeyTypeByName(const char *typname);
+
+/* A key as text, for messages */
+extern char *SpKeyOut(Oid type, Datum key);
+
+/* Text form: one token, quoted when it would not read back bare */
+extern void SpKeyAppendToken(StringInfo buf, const char *s);
+
+/*
+ * Read a bare or quoted token at *p, advancing *p.  On malformed text it
+ * returns NULL with *error set to the detail for the caller's message.
+ */
+extern char *SpKeyReadToken(const char **p, const char **error);
+
+/*
+ * Binary form: the key of len bytes at data, read by the key type's receive
+ * function (recv, ioparam) from scratch (a buffer reused for every key).
+ * Raises 22P03 naming typname (the type of the state) if bytes are left.
+ */
+extern Datum SpKeyRecv(FmgrInfo *recv, Oid ioparam, StringInfo scratch,
+					   const char *data, int len, const char *typname);
+
+#endif							/* SALESPERF_KEYS_H */
