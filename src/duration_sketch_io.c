@@ -266,27 +266,36 @@ DsScanBuckets(const char *input, const char *p, const char *end, int32 maxidx,
 	}
 }
 
-PG_FUNCTION_INFO_V1(duration_sketch_in);
-Datum
-duration_sketch_in(PG_FUNCTION_ARGS)
+/*
+ * The text form is "v1" followed by key=value items separated by spaces,
+ * in any order, each key at most once.  After the header items (a, p, n)
+ * come those of one of two grammars, chosen by the count n:
+ *	exact form (n <= DS_EXACT_MAX):	exact_us=v,v,...  (the n values);
+ *	bucketed form:	min_us= max_us= sum_us= [zeros=] [neg=buckets] [pos=buckets].
+ */
+typedef enum DsTextKey
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	const char *keys[] = {"a", "p", "n", "exact_us", "min_us", "max_us", "sum_us",
-	"zeros", "neg", "pos"};
-	enum
-	{
-		K_A, K_P, K_N, K_EXACT, K_MIN, K_MAX, K_SUM, K_ZEROS, K_NEG, K_POS, K_COUNT
-	};
-	const char *val[K_COUNT] = {0};
-	const char *vend[K_COUNT] = {0};
-	const char *p = input;
-	DurationSketch hdr;
-	DurationSketch *ds;
-	int32		nparams = 0;
-	float8	   *params = NULL;
-	int128		sum = 0;
+	K_A, K_P, K_N, K_EXACT, K_MIN, K_MAX, K_SUM, K_ZEROS, K_NEG, K_POS, K_COUNT
+} DsTextKey;
 
-	memset(&hdr, 0, sizeof(hdr));
+static const char *const ds_text_keys[K_COUNT] = {
+	"a", "p", "n", "exact_us", "min_us", "max_us", "sum_us", "zeros", "neg", "pos"
+};
+
+/* The value [val[k], vend[k]) of each key of a text form; NULL if absent */
+typedef struct DsTextItems
+{
+	const char *val[K_COUNT];
+	const char *vend[K_COUNT];
+} DsTextItems;
+
+/* Split a text form into its key=value items, after the version */
+static void
+DsScanItems(const char *input, DsTextItems *items)
+{
+	const char *p = input;
+
+	memset(items, 0, sizeof(*items));
 	while (isspace((unsigned char) *p))
 		p++;
 	if (strncmp(p, "v1", 2) != 0 || !(p[2] == '\0' || isspace((unsigned char) p[2])))
@@ -311,135 +320,196 @@ duration_sketch_in(PG_FUNCTION_ARGS)
 		if (eq == NULL)
 			DsSyntaxError(input, "Expected key=value items.");
 		for (k = 0; k < K_COUNT; k++)
-			if (strlen(keys[k]) == (size_t) (eq - tok) && strncmp(tok, keys[k], eq - tok) == 0)
+			if (strlen(ds_text_keys[k]) == (size_t) (eq - tok) &&
+				strncmp(tok, ds_text_keys[k], eq - tok) == 0)
 				break;
 		if (k == K_COUNT)
 			DsSyntaxError(input, psprintf("Unknown key \"%s\".", pnstrdup(tok, eq - tok)));
-		if (val[k] != NULL)
-			DsSyntaxError(input, psprintf("Key \"%s\" appears twice.", keys[k]));
-		val[k] = eq + 1;
-		vend[k] = tend;
+		if (items->val[k] != NULL)
+			DsSyntaxError(input, psprintf("Key \"%s\" appears twice.", ds_text_keys[k]));
+		items->val[k] = eq + 1;
+		items->vend[k] = tend;
 	}
-	if (val[K_N] == NULL)
+}
+
+/*
+ * The header items: the count n (required), the relative accuracy a
+ * (required unless empty) into hdr, and the percentile list p, whose
+ * elements (NaN for null) are returned with their number in *nparams.
+ */
+static float8 *
+DsParseHeader(const char *input, const DsTextItems *items, DurationSketch *hdr,
+			  int32 *nparams)
+{
+	float8	   *params = NULL;
+
+	*nparams = 0;
+	if (items->val[K_N] == NULL)
 		DsSyntaxError(input, "The count n= is required.");
-	hdr.count = DsParseInt64(input, val[K_N], vend[K_N], false, "count");
-	if (val[K_A] != NULL)
+	hdr->count = DsParseInt64(input, items->val[K_N], items->vend[K_N], false, "count");
+	if (items->val[K_A] != NULL)
 	{
-		hdr.alpha = DsParseDouble(input, val[K_A], vend[K_A], "relative accuracy");
-		DsCheckAlpha(hdr.alpha);
-		hdr.multiplier = DsMultiplier(hdr.alpha);
+		hdr->alpha = DsParseDouble(input, items->val[K_A], items->vend[K_A],
+								   "relative accuracy");
+		DsCheckAlpha(hdr->alpha);
+		hdr->multiplier = DsMultiplier(hdr->alpha);
 	}
-	else if (hdr.count > 0)
+	else if (hdr->count > 0)
 		DsSyntaxError(input, "A non-empty sketch needs its relative accuracy a=.");
-	if (val[K_P] != NULL)
+	if (items->val[K_P] != NULL)
 	{
-		const char *q = val[K_P];
+		const char *q = items->val[K_P];
+		const char *end = items->vend[K_P];
 
 		params = palloc(sizeof(float8) * DS_MAX_PARAMS);
-		while (q < vend[K_P])
+		while (q < end)
 		{
-			const char *comma = memchr(q, ',', vend[K_P] - q);
-			const char *e = comma ? comma : vend[K_P];
+			const char *comma = memchr(q, ',', end - q);
+			const char *e = comma ? comma : end;
 
-			if (nparams >= DS_MAX_PARAMS)
+			if (*nparams >= DS_MAX_PARAMS)
 				DsSyntaxError(input, "Too many percentiles.");
 			if (e - q == 4 && strncmp(q, "null", 4) == 0)
-				params[nparams++] = get_float8_nan();
+				params[(*nparams)++] = get_float8_nan();
 			else
 			{
-				params[nparams] = DsParseDouble(input, q, e, "percentile");
-				DsCheckP(params[nparams++]);
+				params[*nparams] = DsParseDouble(input, q, e, "percentile");
+				DsCheckP(params[(*nparams)++]);
 			}
 			q = comma ? comma + 1 : e;
 		}
-		if (nparams == 0)
+		if (*nparams == 0)
 			DsSyntaxError(input, "The percentile list p= is empty.");
 	}
+	return params;
+}
 
+/* The exact form: the values of exact_us=, as many as the count n */
+static DurationSketch *
+DsParseExactForm(const char *input, const DsTextItems *items, DurationSketch *hdr,
+				 int32 nparams)
+{
+	int32		nv = 0;
+	int64		values[DS_EXACT_MAX];
+	const char *q = items->val[K_EXACT];
+	DurationSketch *ds;
+
+	if (items->val[K_MIN] || items->val[K_MAX] || items->val[K_SUM] ||
+		items->val[K_ZEROS] || items->val[K_NEG] || items->val[K_POS])
+		DsSyntaxError(input, "A sketch of at most 64 values lists them with exact_us= only.");
+	if (q != NULL)
+	{
+		const char *end = items->vend[K_EXACT];
+
+		while (q < end)
+		{
+			const char *comma = memchr(q, ',', end - q);
+			const char *e = comma ? comma : end;
+
+			if (nv >= DS_EXACT_MAX)
+				DsSyntaxError(input, "The count n= differs from the number of values.");
+			values[nv++] = DsParseInt64(input, q, e, true, "value");
+			q = comma ? comma + 1 : e;
+		}
+	}
+	if (nv != hdr->count)
+		DsSyntaxError(input, "The count n= differs from the number of values.");
+	/* the totals are counted again from the values */
+	hdr->count = 0;
+	ds = DsAlloc(hdr, DS_FORMAT_EXACT, nparams, sizeof(int64) * nv);
+	for (int j = 0; j < nv; j++)
+	{
+		if (values[j] < -DS_MAX_ABS_US || values[j] > DS_MAX_ABS_US)
+			DsRangeError(psprintf(INT64_FORMAT " microseconds", values[j]));
+		DsAddTotals(ds, values[j]);
+		DsValues(ds)[ds->nvalues++] = values[j];
+	}
+	return ds;
+}
+
+/*
+ * The bucketed form: the exact totals (min_us, max_us, sum_us, zeros) and
+ * the bucket lists neg= and pos=, into a dense state
+ */
+static DurationSketch *
+DsParseBucketedForm(const char *input, const DsTextItems *items, DurationSketch *hdr,
+					int32 nparams)
+{
+	int32		maxidx = DsMaxIndex(hdr->multiplier);
+	int32		nf = -1,
+				nl = -1,
+				pf = -1,
+				pl = -1;
+	int64		ntotal = 0,
+				ptotal = 0;
+	int128		sum = 0;
+	bool		overflow;
+	DurationSketch *ds;
+
+	if (items->val[K_EXACT])
+		DsSyntaxError(input, "Only a sketch of at most 64 values lists them with exact_us=.");
+	if (!items->val[K_MIN] || !items->val[K_MAX] || !items->val[K_SUM])
+		DsSyntaxError(input, "A bucketed sketch needs min_us=, max_us= and sum_us=.");
+	hdr->min_us = DsParseInt64(input, items->val[K_MIN], items->vend[K_MIN], true, "minimum");
+	hdr->max_us = DsParseInt64(input, items->val[K_MAX], items->vend[K_MAX], true, "maximum");
+	if (!DsParseInt128(items->val[K_SUM], items->vend[K_SUM], true, &sum, &overflow))
+		DsSyntaxError(input, "The sum is not a whole number.");
+	if (overflow)
+		DsNumberRangeError(input, "sum");
+	if (items->val[K_ZEROS])
+		hdr->zeros = DsParseInt64(input, items->val[K_ZEROS], items->vend[K_ZEROS], false,
+								  "zero count");
+	/* first pass: window sizes; second: the counts */
+	if (items->val[K_NEG])
+		DsScanBuckets(input, items->val[K_NEG], items->vend[K_NEG], maxidx, &nf, &nl,
+					  NULL, 0, NULL);
+	if (items->val[K_POS])
+		DsScanBuckets(input, items->val[K_POS], items->vend[K_POS], maxidx, &pf, &pl,
+					  NULL, 0, NULL);
+	ds = DsAlloc(hdr, DS_FORMAT_DENSE, nparams,
+				 sizeof(int64) * ((nf >= 0 ? nl - nf + 1 : 0) + (pf >= 0 ? pl - pf + 1 : 0)));
+	if (nf >= 0)
+	{
+		ds->neg_lo = nf;
+		ds->neg_n = nl - nf + 1;
+	}
+	if (pf >= 0)
+	{
+		ds->pos_lo = pf;
+		ds->pos_n = pl - pf + 1;
+	}
+	if (items->val[K_NEG])
+		DsScanBuckets(input, items->val[K_NEG], items->vend[K_NEG], maxidx, &nf, &nl,
+					  DsNeg(ds), ds->neg_lo, &ntotal);
+	if (items->val[K_POS])
+		DsScanBuckets(input, items->val[K_POS], items->vend[K_POS], maxidx, &pf, &pl,
+					  DsPos(ds), ds->pos_lo, &ptotal);
+	if (SpAddInt64(SpAddInt64(ntotal, ptotal, "duration count"), ds->zeros,
+				   "duration count") != ds->count)
+		DsSyntaxError(input, "The bucket counts and zeros do not add up to n=.");
+	DsSetSum(ds, sum);
+	return ds;
+}
+
+/* Text input: the header, then the exact or the bucketed form, checked */
+PG_FUNCTION_INFO_V1(duration_sketch_in);
+Datum
+duration_sketch_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	DsTextItems items;
+	DurationSketch hdr;
+	DurationSketch *ds;
+	int32		nparams;
+	float8	   *params;
+
+	DsScanItems(input, &items);
+	memset(&hdr, 0, sizeof(hdr));
+	params = DsParseHeader(input, &items, &hdr, &nparams);
 	if (hdr.count <= DS_EXACT_MAX)
-	{
-		int32		nv = 0;
-		int64		values[DS_EXACT_MAX];
-		const char *q = val[K_EXACT];
-
-		if (val[K_MIN] || val[K_MAX] || val[K_SUM] || val[K_ZEROS] || val[K_NEG] || val[K_POS])
-			DsSyntaxError(input, "A sketch of at most 64 values lists them with exact_us= only.");
-		if (q != NULL)
-		{
-			while (q < vend[K_EXACT])
-			{
-				const char *comma = memchr(q, ',', vend[K_EXACT] - q);
-				const char *e = comma ? comma : vend[K_EXACT];
-
-				if (nv >= DS_EXACT_MAX)
-					DsSyntaxError(input, "The count n= differs from the number of values.");
-				values[nv++] = DsParseInt64(input, q, e, true, "value");
-				q = comma ? comma + 1 : e;
-			}
-		}
-		if (nv != hdr.count)
-			DsSyntaxError(input, "The count n= differs from the number of values.");
-		hdr.count = 0;
-		ds = DsAlloc(&hdr, DS_FORMAT_EXACT, nparams, sizeof(int64) * nv);
-		for (int j = 0; j < nv; j++)
-		{
-			if (values[j] < -DS_MAX_ABS_US || values[j] > DS_MAX_ABS_US)
-				DsRangeError(psprintf(INT64_FORMAT " microseconds", values[j]));
-			DsAddTotals(ds, values[j]);
-			DsValues(ds)[ds->nvalues++] = values[j];
-		}
-	}
+		ds = DsParseExactForm(input, &items, &hdr, nparams);
 	else
-	{
-		int32		maxidx = DsMaxIndex(hdr.multiplier);
-		int32		nf = -1,
-					nl = -1,
-					pf = -1,
-					pl = -1;
-		int64		ntotal = 0,
-					ptotal = 0;
-		bool		overflow;
-
-		if (val[K_EXACT])
-			DsSyntaxError(input, "Only a sketch of at most 64 values lists them with exact_us=.");
-		if (!val[K_MIN] || !val[K_MAX] || !val[K_SUM])
-			DsSyntaxError(input, "A bucketed sketch needs min_us=, max_us= and sum_us=.");
-		hdr.min_us = DsParseInt64(input, val[K_MIN], vend[K_MIN], true, "minimum");
-		hdr.max_us = DsParseInt64(input, val[K_MAX], vend[K_MAX], true, "maximum");
-		if (!DsParseInt128(val[K_SUM], vend[K_SUM], true, &sum, &overflow))
-			DsSyntaxError(input, "The sum is not a whole number.");
-		if (overflow)
-			DsNumberRangeError(input, "sum");
-		if (val[K_ZEROS])
-			hdr.zeros = DsParseInt64(input, val[K_ZEROS], vend[K_ZEROS], false, "zero count");
-		/* first pass: window sizes; second: the counts */
-		if (val[K_NEG])
-			DsScanBuckets(input, val[K_NEG], vend[K_NEG], maxidx, &nf, &nl, NULL, 0, NULL);
-		if (val[K_POS])
-			DsScanBuckets(input, val[K_POS], vend[K_POS], maxidx, &pf, &pl, NULL, 0, NULL);
-		ds = DsAlloc(&hdr, DS_FORMAT_DENSE, nparams,
-					 sizeof(int64) * ((nf >= 0 ? nl - nf + 1 : 0) + (pf >= 0 ? pl - pf + 1 : 0)));
-		if (nf >= 0)
-		{
-			ds->neg_lo = nf;
-			ds->neg_n = nl - nf + 1;
-		}
-		if (pf >= 0)
-		{
-			ds->pos_lo = pf;
-			ds->pos_n = pl - pf + 1;
-		}
-		if (val[K_NEG])
-			DsScanBuckets(input, val[K_NEG], vend[K_NEG], maxidx, &nf, &nl,
-						  DsNeg(ds), ds->neg_lo, &ntotal);
-		if (val[K_POS])
-			DsScanBuckets(input, val[K_POS], vend[K_POS], maxidx, &pf, &pl,
-						  DsPos(ds), ds->pos_lo, &ptotal);
-		if (SpAddInt64(SpAddInt64(ntotal, ptotal, "duration count"), ds->zeros,
-					   "duration count") != ds->count)
-			DsSyntaxError(input, "The bucket counts and zeros do not add up to n=.");
-		DsSetSum(ds, sum);
-	}
+		ds = DsParseBucketedForm(input, &items, &hdr, nparams);
 	if (nparams > 0)
 		memcpy(DsParams(ds), params, sizeof(float8) * nparams);
 	DsValidate(ds, ERRCODE_INVALID_TEXT_REPRESENTATION);
