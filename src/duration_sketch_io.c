@@ -6,6 +6,7 @@
  */
 #include "duration_sketch.h"
 
+#include "codec.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "utils/float.h"
@@ -122,14 +123,11 @@ duration_sketch_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Bad text input (22P02) */
-SP_NORETURN static void
+/* Bad text input (22P02), as every type reports it (codec.h) */
+SP_NORETURN static inline void
 DsSyntaxError(const char *input, const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type %s: \"%s\"", "duration_sketch", input),
-			 errdetail("%s", detail)));
+	SpSyntaxError("duration_sketch", input, detail, NULL);
 }
 
 /*
@@ -559,14 +557,11 @@ duration_sketch_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Bad binary input (22P03) */
-SP_NORETURN static void
+/* Bad binary input (22P03), as every type reports it (codec.h) */
+SP_NORETURN static inline void
 DsBinaryError(const char *detail)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("invalid binary data for type %s", "duration_sketch"),
-			 errdetail("%s", detail)));
+	SpBinaryError("duration_sketch", detail);
 }
 
 /*

@@ -9,6 +9,8 @@
  */
 #include "duration_sketch.h"
 
+#include "codec.h"
+
 /* Bytes of a dense window when it is first made, each side of a value */
 #define DS_WINDOW_SLACK	32
 
@@ -182,40 +184,6 @@ DsMutable(DurationSketch *ds)
  * ---------------------------------------------------------------------
  */
 
-/* Append v as an unsigned LEB128 varint */
-static void
-DsPutVarint(StringInfo buf, uint64 v)
-{
-	while (v >= 0x80)
-	{
-		appendStringInfoChar(buf, (char) ((v & 0x7f) | 0x80));
-		v >>= 7;
-	}
-	appendStringInfoChar(buf, (char) v);
-}
-
-/* Read a varint at *p (< end); false if malformed */
-static bool
-DsGetVarint(const uint8 **p, const uint8 *end, uint64 *v)
-{
-	uint64		r = 0;
-	int			shift = 0;
-
-	while (*p < end && shift < 64)
-	{
-		uint8		b = *(*p)++;
-
-		r |= (uint64) (b & 0x7f) << shift;
-		if ((b & 0x80) == 0)
-		{
-			*v = r;
-			return true;
-		}
-		shift += 7;
-	}
-	return false;
-}
-
 /* Append the non-empty buckets of one dense store; returns how many */
 static int32
 DsEncodeStore(StringInfo buf, int64 *counts, int32 lo, int32 n)
@@ -227,8 +195,8 @@ DsEncodeStore(StringInfo buf, int64 *counts, int32 lo, int32 n)
 	{
 		if (counts[j] == 0)
 			continue;
-		DsPutVarint(buf, (uint64) (lo + j - prev - 1));
-		DsPutVarint(buf, (uint64) counts[j]);
+		SpPutVarint(buf, (uint64) (lo + j - prev - 1));
+		SpPutVarint(buf, (uint64) counts[j]);
 		prev = lo + j;
 		nb++;
 	}
@@ -293,6 +261,27 @@ DsCorrupt(int code, const char *detail)
 }
 
 /*
+ * Read one varint of a bucket list (codec.h: shortest form only, at most
+ * 64 bits), reporting a malformed one with errcode code
+ */
+static inline void
+DsGetBucketVarint(const uint8 **p, const uint8 *end, uint64 *v, int code)
+{
+	switch (SpGetVarint(p, end, v))
+	{
+		case SP_VARINT_OK:
+			return;
+		case SP_VARINT_TRUNCATED:
+			DsCorrupt(code, "The bucket list ends early.");
+		case SP_VARINT_OVERLONG:
+			DsCorrupt(code, "The bucket list holds a number not in its shortest form.");
+		case SP_VARINT_OVERFLOW:
+			DsCorrupt(code, "The bucket list holds a number of more than 64 bits.");
+	}
+	DsCorrupt(code, "The bucket list holds a malformed number.");
+}
+
+/*
  * Decode one store of a compact payload: nb buckets into idx/cnt arrays
  * (palloc'd); checks the varints, increasing indexes and positive counts,
  * reporting a broken list with errcode code.
@@ -311,8 +300,8 @@ DsDecodeStore(const uint8 **p, const uint8 *end, int32 nb, int32 maxidx,
 		uint64		gap,
 					c;
 
-		if (!DsGetVarint(p, end, &gap) || !DsGetVarint(p, end, &c))
-			DsCorrupt(code, "The bucket list ends early or holds a malformed number.");
+		DsGetBucketVarint(p, end, &gap, code);
+		DsGetBucketVarint(p, end, &c, code);
 		if (gap > (uint64) maxidx || prev + 1 + (int64) gap > maxidx)
 			DsCorrupt(code, "A bucket index is out of range.");
 		if (c == 0 || c > (uint64) PG_INT64_MAX)
