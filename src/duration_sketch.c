@@ -219,16 +219,19 @@ DsPercentileUs(DurationSketch *ds, double p)
  */
 
 /*
- * The state argument 0, ready to be changed: in aggregate context the
- * executor's own copy (changed in place when its format allows), otherwise
- * a fresh copy so the caller's datum is left alone.
+ * The state ds (argument 0, detoasted), ready to be changed, by the one
+ * in-place policy of salesperf.h (SpMayUpdateInPlace): as an aggregate's
+ * transition, inverse or combine function, the executor's own state,
+ * changed in place; called any other way, a fresh copy, so the caller's
+ * datum is left alone.  A compact state (the stored form: varints, which
+ * cannot grow in place) is always decoded into a fresh dense copy, in an
+ * aggregate too.  Every transition, inverse and combine function of the
+ * type goes through here.
  */
-static DurationSketch *
-DsStateForUpdate(FunctionCallInfo fcinfo)
+static pg_attribute_always_inline DurationSketch *
+DsStateForUpdate(FunctionCallInfo fcinfo, DurationSketch *ds)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
-
-	if (SP_IN_AGGREGATE(fcinfo) && ds->format != DS_FORMAT_COMPACT)
+	if (likely(SpMayUpdateInPlace(fcinfo) && ds->format != DS_FORMAT_COMPACT))
 		return ds;
 	return DsMutable(ds);
 }
@@ -268,9 +271,7 @@ DsStateArg(FunctionCallInfo fcinfo)
 static pg_attribute_always_inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
-	/* in place in aggregate context, as DsStateForUpdate explains */
-	if (unlikely(!SP_IN_AGGREGATE(fcinfo) || ds->format == DS_FORMAT_COMPACT))
-		ds = DsMutable(ds);
+	ds = DsStateForUpdate(fcinfo, ds);
 	DsUseAlpha(ds, alpha);
 	PG_RETURN_POINTER(DsAddValue(ds, us));
 }
@@ -455,7 +456,7 @@ duration_sketch_trans_seconds_parr(PG_FUNCTION_ARGS)
 static Datum
 DsInverse(FunctionCallInfo fcinfo, int64 us)
 {
-	DurationSketch *ds = DsStateForUpdate(fcinfo);
+	DurationSketch *ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
 
 	if (ds->count == 0)
 		elog(ERROR, "cannot remove a value from an empty duration_sketch");
@@ -587,7 +588,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	 * sketch's count) nor the zero count can pass int64 either.
 	 */
 	(void) SpAddInt64(ds->count, other->count, "duration count");
-	ds = DsStateForUpdate(fcinfo);
+	ds = DsStateForUpdate(fcinfo, ds);
 	if (ds->format == DS_FORMAT_EXACT && other->format == DS_FORMAT_EXACT &&
 		ds->count + other->count <= DS_EXACT_MAX)
 	{
@@ -643,7 +644,7 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 
 	if (other->count == 0)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	ds = DsStateForUpdate(fcinfo);
+	ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
 	DsCheckCompatible(ds, other);
 	if (ds->count < other->count)
 		PG_RETURN_NULL();
