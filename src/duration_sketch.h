@@ -147,7 +147,8 @@ typedef struct DsIndexTable
 	double		multiplier;
 	int			k;				/* leading bits per cell; 0: no table */
 	int32	   *small;			/* index of u, 1 <= u < 2^k */
-	DsIndexCell *cells;
+	DsIndexCell *cells;			/* (63 - k) << k cells; small follows them in
+								 * the same allocation */
 } DsIndexTable;
 
 /* The table used last (NULL before the first lookup) */

@@ -65,6 +65,11 @@ DsBucketValue(int32 i, double multiplier)
 	return 2.0 * lo * hi / (lo + hi);
 }
 
+/*
+ * The lookup tables (DsIndexTable, see duration_sketch.h) of the accuracies
+ * in use in this backend, in TopMemoryContext: up to DS_TABLE_CACHE of
+ * them, the last slot reused when all are taken.
+ */
 #define DS_TABLE_MAX_K		10
 #define DS_TABLE_CACHE		8
 
@@ -79,7 +84,8 @@ DsFindIndexTable(double alpha, double multiplier)
 	DsIndexTable *t;
 	double		narrowest;
 	int			k;
-	Size		ncells;
+	Size		ncells = 0;
+	DsIndexCell *cells = NULL;
 
 	for (int j = 0; j < ds_ntables; j++)
 		if (ds_tables[j].alpha == alpha)
@@ -89,22 +95,32 @@ DsFindIndexTable(double alpha, double multiplier)
 	for (k = 1; k <= DS_TABLE_MAX_K; k++)
 		if (log1p(ldexp(1.0, -k)) <= 0.9 * narrowest)
 			break;
-	t = &ds_tables[ds_ntables < DS_TABLE_CACHE ? ds_ntables++ : DS_TABLE_CACHE - 1];
-	if (t->small)
+
+	/*
+	 * Allocate before touching the cache, in one block (the cells, then the
+	 * small-value array), so that an allocation failure leaves every slot
+	 * as it was.  The slot used to be reset first and filled by two
+	 * allocations: when the second failed, the slot kept its small array
+	 * and a NULL cells pointer, and reusing the slot later did pfree(NULL).
+	 */
+	if (k <= DS_TABLE_MAX_K)
 	{
-		pfree(t->small);
-		pfree(t->cells);
+		ncells = (Size) (63 - k) << k;
+		cells = MemoryContextAlloc(TopMemoryContext,
+								   sizeof(DsIndexCell) * ncells + (sizeof(int32) << k));
 	}
+	t = &ds_tables[ds_ntables < DS_TABLE_CACHE ? ds_ntables++ : DS_TABLE_CACHE - 1];
+	if (t->cells != NULL)
+		pfree(t->cells);
 	memset(t, 0, sizeof(*t));
 	t->alpha = alpha;
 	t->multiplier = multiplier;
-	if (k <= DS_TABLE_MAX_K)
+	if (cells != NULL)
 	{
-		t->small = MemoryContextAlloc(TopMemoryContext, sizeof(int32) << k);
+		t->cells = cells;
+		t->small = (int32 *) (cells + ncells);
 		for (uint64 u = 1; u < ((uint64) 1 << k); u++)
 			t->small[u] = DsIndex((double) u, multiplier);
-		ncells = (Size) (63 - k) << k;
-		t->cells = MemoryContextAlloc(TopMemoryContext, sizeof(DsIndexCell) * ncells);
 		for (Size c = 0; c < ncells; c++)
 			t->cells[c].first = -1;
 		t->k = k;
