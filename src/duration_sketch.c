@@ -42,7 +42,8 @@
  * (reallocating) only when a value falls outside them.  What is stored is
  * compact: the final function of response_time_agg and every input
  * function produce the sorted exact form or a varint list of the non-empty
- * buckets.
+ * buckets.  (A support function called directly returns its working form,
+ * exact or dense, as it is.)
  */
 #include "duration_sketch.h"
 
@@ -311,7 +312,7 @@ duration_sketch_trans_seconds_alpha(PG_FUNCTION_ARGS)
 	return DsTransition(fcinfo, DsSecondsToUs(PG_GETARG_FLOAT8(1)), PG_GETARG_FLOAT8(2));
 }
 
-/* A one-step aggregate saw two different p in one group (22023) */
+/* Two different p in one group, or in two sketches being merged (22023) */
 SP_NORETURN static void
 DsVaryingP(void)
 {
@@ -884,12 +885,6 @@ duration_sketch_percentile_array(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(DsPercentileArray(DsReadable(ds), params, n, false));
 }
 
-/*
- * share_within(sketch, threshold): the share of values <= threshold.  Exact
- * in exact mode, for thresholds outside [min, max], at 0, and at bucket
- * boundaries; otherwise the whole bucket holding the threshold counts, so
- * exact_share(t) <= result <= exact_share(t + |t| 2 alpha / (1 - alpha)).
- */
 /*
  * How many values of a readable, non-empty state are <= t.  Exact for an
  * exact state, outside [min, max], at 0 and at bucket boundaries; otherwise

@@ -39,7 +39,7 @@
 
 /* Formats of the one varlena layout */
 #define DS_FORMAT_EXACT		1	/* raw values (int64 microseconds) */
-#define DS_FORMAT_DENSE		2	/* in memory only: dense bucket windows */
+#define DS_FORMAT_DENSE		2	/* working form: dense bucket windows */
 #define DS_FORMAT_COMPACT	3	/* stored: varint list of non-empty buckets */
 
 /* A group of at most this many values keeps them and answers exactly */
@@ -52,7 +52,7 @@
 /* Durations are int64 microseconds with |value| <= 2^62 (about 146,000 years) */
 #define DS_MAX_ABS_US		(INT64CONST(1) << 62)
 
-/* Most percentiles one one-step aggregate call may ask for */
+/* Most percentiles a state records (a one-step aggregate's p array) */
 #define DS_MAX_PARAMS		10000
 
 /*
@@ -60,7 +60,7 @@
  * percentiles of a one-step aggregate (nparams float8, NaN for a NULL
  * element; none for response_time_agg), then the store:
  *	EXACT:	 int64 values[capacity], nvalues of them used (unsorted in an
- *			 aggregate's working state, sorted in every stored value);
+ *			 aggregate's working state, sorted in the stored form);
  *	DENSE:	 int64 neg[neg_n] for bucket indexes neg_lo.., then
  *			 int64 pos[pos_n] for indexes pos_lo..;
  *	COMPACT: neg_n then pos_n non-empty buckets, each as two unsigned
@@ -127,13 +127,13 @@ typedef struct DurationSketch
  * Fast exact mapping of whole microseconds.  DsIndex's float chain is the
  * costliest step of a transition, so a backend keeps, per relative accuracy
  * in use, a table over "cells" of magnitudes sharing their k leading bits
- * (k chosen so that a cell spans less than 0.9 of the narrowest bucket, so
- * at most one bucket boundary falls inside it).  A cell holds the index of
+ * (k chosen so that a cell spans less than 0.93 of the narrowest bucket,
+ * so at most one bucket boundary falls inside it).  A cell holds the index of
  * its first value and the largest value with that index, found once by
  * bisection with DsIndex itself: the table gives DsIndex((double) u)
  * exactly, for every u, with a shift, a load and a compare.  Magnitudes
  * below 2^k are looked up directly.  Accuracies too fine for a small table
- * (k > 10, alpha below about 0.0008) use DsIndex.
+ * (k > 10, alpha below about 0.00055) use DsIndex.
  */
 typedef struct DsIndexCell
 {

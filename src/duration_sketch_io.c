@@ -209,8 +209,10 @@ DsParseDouble(const char *input, const char *p, const char *end, const char *wha
 }
 
 /*
- * Parse a bucket list "@i:c,c,@j:c" into the dense store of ds (whose
- * window was sized by a first pass); returns the total count.
+ * Scan a bucket list "@i:c,c,@j:c": its first and last non-empty index
+ * (*first, *last; -1 if none) and, when counts is given (a window from
+ * index lo, sized by a first pass without it), the counts and, when total
+ * is given, their sum.
  */
 static void
 DsScanBuckets(const char *input, const char *p, const char *end, int32 maxidx,

@@ -90,7 +90,14 @@ DsFindIndexTable(double alpha, double multiplier)
 	for (int j = 0; j < ds_ntables; j++)
 		if (ds_tables[j].alpha == alpha)
 			return ds_last_table = &ds_tables[j];
-	/* a bucket spans at least (1/M) / max(dL/dln x) = (1/M) / 1.4514 in ln x */
+	/*
+	 * A bucket spans at least (1/M) / max(dL/dln x) in ln x.  1.4514 bounds
+	 * the interior maximum of dL/dln x (1.4511 at s = 2/9), but not its
+	 * supremum, 52/35 = 1.4857 as s -> 1: the narrowest bucket is 0.977 of
+	 * this estimate, so a cell within 0.9 of the estimate spans under 0.93
+	 * of the narrowest bucket, still at most one boundary (DsFillCell
+	 * checks that).
+	 */
 	narrowest = 1.0 / (multiplier * 1.4514);
 	for (k = 1; k <= DS_TABLE_MAX_K; k++)
 		if (log1p(ldexp(1.0, -k)) <= 0.9 * narrowest)

@@ -11,7 +11,10 @@
 
 #include "codec.h"
 
-/* Bytes of a dense window when it is first made, each side of a value */
+/*
+ * Spare buckets a dense window gets on each side whenever it is made or
+ * widened: this many, or a quarter of its span if more
+ */
 #define DS_WINDOW_SLACK	32
 
 /* A new state of the given format and store size, header copied from src */
