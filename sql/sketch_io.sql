@@ -77,6 +77,10 @@ SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(
 SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(65) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(65) || int4send(0) || int4send(1000000) || int4send(2) || '\x0041'::bytea);
 SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(65) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(65) || int4send(0) || int4send(1) || int4send(2) || '\x0041'::bytea) AS valid_compact;
 SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(65) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(65) || int4send(0) || int4send(1) || int4send(2) || '\x0041'::bytea || '\x00'::bytea);
+-- every varint of the bucket list is in its shortest form and fits 64 bits (22P03):
+-- valid_compact with an overlong gap of 0, then with a count of 2^64 + 65 (bit 64 in a tenth byte)
+SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(65) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(65) || int4send(0) || int4send(1) || int4send(3) || '\x800041'::bytea) AS overlong_varint;
+SELECT test.binary_receive('duration_sketch', '\x01030000'::bytea || float8send(0.01) || int8send(65) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(65) || int4send(0) || int4send(1) || int4send(11) || '\x00c1808080808080808002'::bytea) AS varint_past_64_bits;
 SELECT test.binary_receive('duration_sketch', '\x01010001'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1) || float8send(1.5) || int8send(1));
 SELECT test.binary_receive('duration_sketch', '\x0101ffff'::bytea || float8send(0.01) || int8send(1) || int8send(0) || int8send(1) || int8send(1) || int8send(0) || int8send(1));
 
