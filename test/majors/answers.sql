@@ -3,6 +3,9 @@
 \pset format unaligned
 \pset tuples_only on
 SET search_path = public, kpi;
+-- = and hashing on states arrived in 0.2.0: DISTINCT, UNION and GROUP BY
+-- on states are answered only where the extension has them
+SELECT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '=' AND oprleft = 'kpi.kpi_ratio'::regtype) AS has_eq \gset
 SELECT owner, close_rate(rollup(won_state)), close_rate(rollup(value_state)),
        lead_qualification_efficiency(rollup(lead_state)), lead_qualification_efficiency(rollup(counts_state)),
        wilson_lower(rollup(won_state)), wilson_upper(rollup(won_state), 0.9),
@@ -16,8 +19,10 @@ SELECT owner, close_rate(big_value), numerator(big_value), denominator(big_value
        (SELECT close_rate(rollup(x)) FROM unnest(history) x), cardinality(history)
 FROM ratio_owner ORDER BY owner;
 SELECT owner, close_rate(won_state), close_rate(value_state) FROM ratio_mv ORDER BY owner;
+\if :has_eq
 SELECT (SELECT count(*) FROM (SELECT DISTINCT won_state FROM ratio_daily) s),
        (SELECT count(*) FROM (SELECT DISTINCT value_state FROM ratio_daily) s), count(*) FROM ratio_daily;
+\endif
 
 SELECT owner, response_time_percentile(rollup(response), ARRAY[0.01, 0.5, 0.9, 0.99]),
        response_time_percentile(rollup(secs), 0.75), response_time_percentile(rollup(coarse), 0.5),
@@ -35,7 +40,9 @@ SELECT h.* FROM sketch_all, histogram(secs, ARRAY['1 second', '1 minute', '1 hou
 SELECT response_time_percentile(response, ARRAY[0.001, 0.5, 0.999]), response_time_percentile(secs, 0.5),
        response_time_count(secs), response_time_total_seconds(secs) FROM sketch_all;
 SELECT owner, response_time_percentile(response, 0.9), response_time_percentile(coarse, 0.9) FROM sketch_mv ORDER BY owner;
+\if :has_eq
 SELECT count(*) FROM (SELECT response FROM sketch_daily GROUP BY response) s;
+\endif
 
 SELECT owner, upsell_rate(rollup(by_text)), starting_value(rollup(by_bigint)), current_value(rollup(by_uuid)),
        account_count(rollup(by_smallint)), upsell_rate(rollup(by_int)), upsell_rate(rollup(series)),
@@ -47,5 +54,7 @@ SELECT owner, upsell_rate(by_numeric), upsell_rate(by_date), account_count(by_da
 FROM upsell_owner ORDER BY owner;
 SELECT upsell_rate(book), account_count(book), starting_value(book), current_value(book) FROM upsell_all;
 SELECT owner, upsell_rate(by_text), upsell_rate(by_uuid), upsell_rate(series) FROM upsell_mv ORDER BY owner;
+\if :has_eq
 SELECT count(*) FROM (SELECT by_text FROM upsell_monthly UNION SELECT by_text FROM upsell_monthly) s;
 SELECT count(*) FROM (SELECT DISTINCT by_uuid FROM upsell_monthly) s;
+\endif

@@ -9,7 +9,7 @@
 # from a copy of this tree with -Wall -Wextra -Werror against it and
 # installed into the copy, and a throwaway cluster runs on a Unix socket as
 # the server user.  Prints TAP: the build, each pg_regress test, each pgTAP
-# file.  Full logs (and regression.diffs) go to LOGDIR (default:
+# file, each parallel-plan check of test/majors/parallel.sh.  Full logs (and regression.diffs) go to LOGDIR (default:
 # test/results/majors-<major>/).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -95,6 +95,17 @@ for t in "$tree"/test/pgtap/*.sql; do
 	f=$(grep -cE '^[[:space:]]*not ok [0-9]+' "$logdir/pgtap-${name%.sql}.log")
 	ok $(( st != 0 || f != 0 )) "pgTAP $name: $p passed, $f failed"
 done
+
+# Grouped aggregates of every family in parallel plans (issue 15)
+"$root/test/majors/parallel.sh" >"$logdir/parallel.log" 2>&1
+st=$?
+while read -r line; do
+	case $line in
+	"ok "*) ok 0 "parallel: ${line#ok [0-9]* - }" ;;
+	"not ok "*) ok 1 "parallel: ${line#not ok [0-9]* - }" ;;
+	esac
+done < <(grep -E '^(not )?ok [0-9]+' "$logdir/parallel.log")
+grep -q '^1\.\.' "$logdir/parallel.log" || ok 1 "parallel.sh ran to the end (status $st)"
 
 # No backend may have crashed
 if grep -E 'terminated by signal|server process .* was terminated|PANIC' "$work/server.log" >"$logdir/crashes.log"; then
