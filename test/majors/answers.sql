@@ -5,7 +5,7 @@
 SET search_path = public, kpi;
 -- = and hashing on states arrived in 0.2.0: DISTINCT, UNION and GROUP BY
 -- on states are answered only where the extension has them
-SELECT EXISTS (SELECT 1 FROM pg_operator WHERE oprname = '=' AND oprleft = 'kpi.kpi_ratio'::regtype) AS has_eq \gset
+SELECT EXISTS (SELECT 1 FROM pg_opclass WHERE opcintype = 'kpi.kpi_ratio'::regtype AND opcdefault) AS has_eq \gset
 SELECT owner, close_rate(rollup(won_state)), close_rate(rollup(value_state)),
        lead_qualification_efficiency(rollup(lead_state)), lead_qualification_efficiency(rollup(counts_state)),
        wilson_lower(rollup(won_state)), wilson_upper(rollup(won_state), 0.9),

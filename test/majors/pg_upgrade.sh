@@ -107,6 +107,12 @@ fresh() {
 }
 # same A B: identical and not empty (one line per stored row and column)
 same() { [ -s "$1" ] && cmp -s "$1" "$2"; }
+# same_logical A B: the same rows, text and send bytes (fingerprint fields
+# 1-3).  A value kpi_ratio updated in place may keep stale bytes in the
+# alignment gap between its two sums (src/ratio.c, RatioAccumValue; = and
+# the hash read the fields), and text input writes zeros there, so a
+# dump/restore keeps the state but not necessarily that gap
+same_logical() { [ -s "$1" ] && cmp -s <(cut -d'|' -f1-3 "$1") <(cut -d'|' -f1-3 "$2"); }
 
 # --- PostgreSQL 15 ---------------------------------------------------------
 oldver=$("$old_pgconfig" --version | sed -n 's/^PostgreSQL \([0-9]*\).*/\1/p')
@@ -147,7 +153,7 @@ for newcfg in "$@"; do
 	# dumps of the 15 databases, taken with the new major's pg_dump
 	for db in $dbs; do
 		"$newbin/pg_dump" -h "$work" -p 5440 -U postgres -Fc -d "$db" -f "$work/$db.dump" 2>"$logdir/$db.dump-$newver.err"
-		ok $? "$db: pg_dump $newver of the $oldver database"
+		ok $? "$db: pg_dump $newver of the untouched $oldver database"
 	done
 	pg "$oldbin" "$work/old-data" 5440 stop
 
@@ -166,14 +172,13 @@ for newcfg in "$@"; do
 		attver=$((attver + c))
 	done
 	echo "# $attver columns of the $oldver cluster carry attoptions pg_attver=N (set by the $oldver server itself)"
-	if [ $attver -gt 0 ]; then
-		"$newbin/psql" -X -q -h "$work" -p $((port + 3)) -U postgres -d postgres \
-			-c "CREATE TEMP TABLE x (a int); ALTER TABLE x ALTER COLUMN a SET (pg_attver = 1)" >/dev/null 2>"$logdir/attver-$newver.err"
-		ok $? "$newver accepts the attribute option pg_attver that $oldver sets on every column (see $logdir/attver-$newver.err)"
-		for db in postgres template1 $dbs; do
+	for db in postgres template1 $dbs; do
+		[ $attver -gt 0 ] &&
 			q -p $((port + 3)) -d "$db" -c "UPDATE pg_attribute SET attoptions = NULL WHERE array_to_string(attoptions, ',') ~ 'pg_attver='"
-		done
-	fi
+		[ "$db" = postgres ] || [ "$db" = template1 ] && continue
+		"$newbin/pg_dump" -h "$work" -p $((port + 3)) -U postgres -Fc -d "$db" -f "$work/$db.clean.dump" 2>>"$logdir/$db.dump-$newver.err"
+		ok $? "$db: pg_dump $newver of the $oldver database (pg_attver cleared)"
+	done
 	pg "$oldbin" "$up/old" $((port + 3)) stop
 	opts=()
 	[ "$newver" -ge 18 ] && opts=(--no-data-checksums)	# 18 enables checksums by default
@@ -184,6 +189,11 @@ for newcfg in "$@"; do
 	ok $st "pg_upgrade --copy from $oldver to $newver"
 	[ $st -eq 0 ] || { cat "$up"/new/pg_upgrade_output.d/*/log/*.log >>"$logdir/pg_upgrade-$newver.log" 2>/dev/null; pg "$oldbin" "$work/old-data" 5440 start; continue; }
 	pg "$newbin" "$up/new" $port start || bail "upgraded $newver cluster does not start"
+	if [ $attver -gt 0 ]; then
+		q -p $port -d postgres -c "CREATE TEMP TABLE x (a int); ALTER TABLE x ALTER COLUMN a SET (pg_attver = 1)" \
+			>/dev/null 2>"$logdir/attver-$newver.err"
+		ok $? "$newver accepts the attribute option pg_attver that $oldver sets on every column ($(head -1 "$logdir/attver-$newver.err"))"
+	fi
 	for db in $dbs; do
 		fingerprint $port "$db" public "$logdir/$db.states-upgraded-$newver"
 		same "$logdir/$db.states-$oldver" "$logdir/$db.states-upgraded-$newver"
@@ -202,15 +212,21 @@ for newcfg in "$@"; do
 		fi
 
 		r=${db}_restored
+		q -p $port -d postgres -c "CREATE DATABASE ${r}_untouched" &&
+			"$newbin/pg_restore" -h "$work" -p $port -U postgres -d "${r}_untouched" "$work/$db.dump" 2>"$logdir/$db.restore-untouched-$newver.err"
+		ok $? "$db: dump of the untouched $oldver database restored into $newver without error ($(grep -c 'ERROR.*pg_attver' "$logdir/$db.restore-untouched-$newver.err") errors on pg_attver)"
 		q -p $port -d postgres -c "CREATE DATABASE $r" &&
-			"$newbin/pg_restore" -h "$work" -p $port -U postgres -d "$r" "$work/$db.dump" 2>"$logdir/$db.restore-$newver.err"
-		ok $? "$db: $oldver dump restored into $newver without error ($(grep -c 'pg_attver' "$logdir/$db.restore-$newver.err") errors on pg_attver)"
+			"$newbin/pg_restore" -h "$work" -p $port -U postgres -d "$r" "$work/$db.clean.dump" 2>"$logdir/$db.restore-$newver.err"
+		ok $? "$db: $oldver dump (pg_attver cleared) restored into $newver without error"
 		fingerprint $port "$r" public "$logdir/$db.states-restored-$newver"
-		same "$logdir/$db.states-$oldver" "$logdir/$db.states-restored-$newver"
-		ok $? "$db dumped from $oldver, restored into $newver: every stored state has the same text, send bytes and stored bytes"
+		same_logical "$logdir/$db.states-$oldver" "$logdir/$db.states-restored-$newver"
+		ok $? "$db dumped from $oldver, restored into $newver: every stored state has the same text and send bytes"
+		echo "# $db: $(diff "$logdir/$db.states-$oldver" "$logdir/$db.states-restored-$newver" | grep -c '^<') stored states differ in stored bytes after dump/restore: $(diff "$logdir/$db.states-$oldver" "$logdir/$db.states-restored-$newver" | grep '^<' | cut -d'|' -f1 | sed 's/^< //' | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+		# a restore creates the extension at its default version (the same
+		# rows are in every database, so the default version's answers apply)
 		answers $port "$r" "$logdir/$db.answers-restored-$newver"
-		same "$logdir/$db.answers-$oldver" "$logdir/$db.answers-restored-$newver"
-		ok $? "$db dumped from $oldver, restored into $newver: every KPI answers identically"
+		same "$logdir/sp_cur.answers-$oldver" "$logdir/$db.answers-restored-$newver"
+		ok $? "$db dumped from $oldver, restored into $newver: every KPI answers as the default version did on $oldver"
 	done
 	pg "$newbin" "$up/new" $port stop
 	rm -rf "$up"
