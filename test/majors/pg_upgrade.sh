@@ -35,6 +35,20 @@ ok() {
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
 }
 bail() { echo "Bail out! $*"; exit 1; }
+# known STATUS DESCRIPTION REASON: a check of a documented known limit of the
+# platform (docs/majors.md), TAP "# TODO": reported, never counted as a
+# failure, and an "ok ... # TODO" once the platform no longer has the limit
+known() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $n - $2 # TODO $3"; else echo "not ok $n - $2 # TODO $3"; fi
+}
+# only_attver FILE: FILE holds errors of the new server rejecting pg_attver,
+# and no other error but their consequences (the relations it did not create)
+only_attver() {
+	grep -q 'ERROR:  unrecognized parameter "pg_attver"' "$1" &&
+		! grep 'ERROR' "$1" | grep -v 'ERROR:  unrecognized parameter "pg_attver"' | grep -vqE 'ERROR:  relation "[^"]+" does not exist$'
+}
+attver_reason="known limit: Debian 12's PostgreSQL 15 sets attoptions pg_attver=N on every column and 18 rejects it (docs/majors.md)"
 
 work=$(mktemp -d /tmp/salesperf-upgrade.XXXXXX)
 chmod 755 "$work"
@@ -192,7 +206,12 @@ for newcfg in "$@"; do
 	if [ $attver -gt 0 ]; then
 		q -p $port -d postgres -c "CREATE TEMP TABLE x (a int); ALTER TABLE x ALTER COLUMN a SET (pg_attver = 1)" \
 			>/dev/null 2>"$logdir/attver-$newver.err"
-		ok $? "$newver accepts the attribute option pg_attver that $oldver sets on every column ($(head -1 "$logdir/attver-$newver.err"))"
+		st=$?
+		if [ $st -ne 0 ] && only_attver "$logdir/attver-$newver.err"; then
+			known $st "$newver accepts the attribute option pg_attver that $oldver sets on every column ($(head -1 "$logdir/attver-$newver.err"))" "$attver_reason"
+		else
+			ok $st "$newver accepts the attribute option pg_attver that $oldver sets on every column ($(head -1 "$logdir/attver-$newver.err"))"
+		fi
 	fi
 	for db in $dbs; do
 		fingerprint $port "$db" public "$logdir/$db.states-upgraded-$newver"
@@ -214,7 +233,13 @@ for newcfg in "$@"; do
 		r=${db}_restored
 		q -p $port -d postgres -c "CREATE DATABASE ${r}_untouched" &&
 			"$newbin/pg_restore" -h "$work" -p $port -U postgres -d "${r}_untouched" "$work/$db.dump" 2>"$logdir/$db.restore-untouched-$newver.err"
-		ok $? "$db: dump of the untouched $oldver database restored into $newver without error ($(grep -c 'ERROR.*pg_attver' "$logdir/$db.restore-untouched-$newver.err") errors on pg_attver)"
+		st=$?
+		what="$db: dump of the untouched $oldver database restored into $newver without error ($(grep -c 'ERROR.*pg_attver' "$logdir/$db.restore-untouched-$newver.err") errors on pg_attver, $(grep 'ERROR' "$logdir/$db.restore-untouched-$newver.err" | grep -c 'does not exist$') on the relations not created, $(grep 'ERROR' "$logdir/$db.restore-untouched-$newver.err" | grep -v 'pg_attver' | grep -vc 'does not exist$') others)"
+		if [ $st -ne 0 ] && only_attver "$logdir/$db.restore-untouched-$newver.err"; then
+			known $st "$what" "$attver_reason"
+		else
+			ok $st "$what"
+		fi
 		q -p $port -d postgres -c "CREATE DATABASE $r" &&
 			"$newbin/pg_restore" -h "$work" -p $port -U postgres -d "$r" "$work/$db.clean.dump" 2>"$logdir/$db.restore-$newver.err"
 		ok $? "$db: $oldver dump (pg_attver cleared) restored into $newver without error"

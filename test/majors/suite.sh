@@ -9,7 +9,10 @@
 # from a copy of this tree with -Wall -Wextra -Werror against it and
 # installed into the copy, and a throwaway cluster runs on a Unix socket as
 # the server user.  Prints TAP: the build, each pg_regress test, each pgTAP
-# file, each parallel-plan check of test/majors/parallel.sh.  Full logs (and regression.diffs) go to LOGDIR (default:
+# file, each check of test/majors/parallel.sh (parallel plans), of
+# test/shell/upgrade.sh and dump_restore.sh and of test/client/test_psycopg2.py
+# (run unchanged against this cluster), and whether any backend crashed.
+# Full logs (and regression.diffs) go to LOGDIR (default:
 # test/results/majors-<major>/).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -96,16 +99,32 @@ for t in "$tree"/test/pgtap/*.sql; do
 	ok $(( st != 0 || f != 0 )) "pgTAP $name: $p passed, $f failed"
 done
 
+# relay LABEL LOG STATUS: a TAP script's results, one line each, labelled
+relay() {
+	local line
+	while read -r line; do
+		case $line in
+		"ok "*) ok 0 "$1: ${line#ok [0-9]* - }" ;;
+		"not ok "*) ok 1 "$1: ${line#not ok [0-9]* - }" ;;
+		esac
+	done < <(grep -E '^(not )?ok [0-9]+' "$2")
+	grep -q '^1\.\.' "$2" || ok 1 "$1 ran to the end (status $3)"
+	[ "$3" -eq 0 ] || grep -qE '^not ok [0-9]+' "$2" || ok 1 "$1 exited with status $3"
+}
+
 # Grouped aggregates of every family in parallel plans (issue 15)
 "$root/test/majors/parallel.sh" >"$logdir/parallel.log" 2>&1
-st=$?
-while read -r line; do
-	case $line in
-	"ok "*) ok 0 "parallel: ${line#ok [0-9]* - }" ;;
-	"not ok "*) ok 1 "parallel: ${line#not ok [0-9]* - }" ;;
-	esac
-done < <(grep -E '^(not )?ok [0-9]+' "$logdir/parallel.log")
-grep -q '^1\.\.' "$logdir/parallel.log" || ok 1 "parallel.sh ran to the end (status $st)"
+relay parallel "$logdir/parallel.log" $?
+
+# The suite's own upgrade, dump/restore and client tests, run as they are
+# against this cluster (PGHOST, and this major's pg_dump, pg_restore and psql
+# first in PATH)
+for t in upgrade dump_restore; do
+	bash "$root/test/shell/$t.sh" >"$logdir/$t.log" 2>&1
+	relay "$t.sh" "$logdir/$t.log" $?
+done
+python3 "$root/test/client/test_psycopg2.py" >"$logdir/test_psycopg2.log" 2>&1
+relay test_psycopg2.py "$logdir/test_psycopg2.log" $?
 
 # No backend may have crashed
 if grep -E 'terminated by signal|server process .* was terminated|PANIC' "$work/server.log" >"$logdir/crashes.log"; then
