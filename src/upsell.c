@@ -429,7 +429,17 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	UpsellFlat *flat;
 	char	   *p;
 	uint32		i = 0;
+	MemoryContext scratch;
+	MemoryContext old;
 
+	/*
+	 * The caller's context may not support pfree (since PostgreSQL 17 a
+	 * tuplesort flattens into a bump context): the temporary memory lives in
+	 * a context of our own, deleted at the end.
+	 */
+	scratch = AllocSetContextCreate(state->hdr.eoh_context, "upsell_summary flatten",
+									ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(scratch);
 	entries = palloc_extended(Max(n, 1) * sizeof(UpsellEntry *), MCXT_ALLOC_HUGE);
 	upsell_tab_start_iterate(state->accounts, &it);
 	while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
@@ -479,7 +489,8 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 		UpsellFreeCanonical(&a);
 	}
 	Assert(p == (char *) flat + size);
-	pfree(entries);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(scratch);
 	return flat;
 }
 

@@ -43,7 +43,9 @@ CREATE TEMP VIEW ext_types AS
 SELECT t.* FROM pg_type t
 JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'salesperf'
-WHERE t.typtype = 'b';
+-- since PostgreSQL 17 a type's array type is an extension member too: not
+-- the types the contract is about
+WHERE t.typtype = 'b' AND t.typcategory <> 'A';
 SELECT ok(typsend <> 0 AND typreceive <> 0, typname || ' has send and receive') FROM ext_types ORDER BY typname;
 SELECT ok(obj_description(oid, 'pg_type') IS NOT NULL, typname || ' has a COMMENT') FROM ext_types ORDER BY typname;
 
