@@ -151,18 +151,27 @@ SELECT demo.took('AE scorecard', :'t0') AS took \gset
 SELECT clock_timestamp() AS t0 \gset
 \echo ' upsell rate = (current - starting) / starting portfolio, each account valued at'
 \echo ' its first and latest monthly snapshot: upsell_rate(account_id, value, month).'
-\echo ' A churned account counts with its final 0.'
+\echo ' A churned account counts with its final 0.  The breakdown of the same state:'
+\echo ' expansion (accounts that grew) - contraction (shrank) - churn (went to 0) ='
+\echo ' current - starting; GRR = (starting - contraction - churn) / starting, NRR ='
+\echo ' current / starting; new logos: first snapshot on or after 2025-07-01.'
 SELECT u.name AS "AM",
-	   count(DISTINCT a.account_id) AS "accounts",
-	   to_char(starting_value(upsell_rate_agg(s.account_id, s.value, s.month::timestamptz)), 'FM999,999,990') AS "starting MRR",
-	   to_char(current_value(upsell_rate_agg(s.account_id, s.value, s.month::timestamptz)), 'FM999,999,990') AS "current MRR",
-	   demo.pct(upsell_rate(s.account_id, s.value, s.month::timestamptz)) AS "upsell rate",
-	   count(*) FILTER (WHERE s.value = 0) AS "churned"
-FROM crm.account_snapshots s
-JOIN crm.accounts a USING (account_id)
-JOIN crm.users u ON u.user_id = a.owner_id
-GROUP BY u.name
-ORDER BY upsell_rate(s.account_id, s.value, s.month::timestamptz) DESC;
+	   account_count(b.book) AS "accounts",
+	   to_char(starting_value(b.book), 'FM999,999,990') AS "starting MRR",
+	   to_char(expansion(b.book), 'FM999,999,990') AS "expansion",
+	   to_char(contraction(b.book), 'FM999,999,990') AS "contraction",
+	   to_char(churned_value(b.book), 'FM999,999,990') || ' (' || churned_accounts(b.book) || ')' AS "churn (accts)",
+	   to_char(current_value(b.book), 'FM999,999,990') AS "current MRR",
+	   new_accounts(b.book, '2025-07-01 00:00+00') || ' / ' ||
+	   to_char(new_value(b.book, '2025-07-01 00:00+00'), 'FM999,999,990') AS "new logos / MRR",
+	   demo.pct(gross_retention(b.book)) AS "GRR",
+	   demo.pct(net_retention(b.book)) AS "NRR",
+	   demo.pct(upsell_rate(b.book)) AS "upsell rate"
+FROM (SELECT a.owner_id, upsell_rate_agg(s.account_id, s.value, s.month::timestamptz) AS book
+	  FROM crm.account_snapshots s JOIN crm.accounts a USING (account_id)
+	  GROUP BY a.owner_id) b
+JOIN crm.users u ON u.user_id = b.owner_id
+ORDER BY upsell_rate(b.book) DESC;
 SELECT demo.took('AM scorecard', :'t0') AS took \gset
 \echo :took
 
@@ -225,6 +234,7 @@ INSERT INTO rep_figures
 SELECT 'AM', r.owner_id, r.upsell, f.*
 FROM (SELECT a.owner_id,
 			 upsell_rate(s.account_id, s.value, s.month::timestamptz) AS upsell,
+			 upsell_rate_agg(s.account_id, s.value, s.month::timestamptz) AS book,
 			 count(DISTINCT a.account_id) AS accounts,
 			 count(*) FILTER (WHERE s.value = 0)::float8 / count(DISTINCT a.account_id) AS churned,
 			 (SELECT count(*) FROM crm.activities c
@@ -235,7 +245,9 @@ FROM (SELECT a.owner_id,
 	 LATERAL (VALUES (1, 'OUTCOME: upsell rate %', 100 * r.upsell),
 					 (2, 'check-ins per account-month', r.checkins),
 					 (3, '% of accounts churned', 100 * r.churned),
-					 (4, 'accounts', r.accounts)) f;
+					 (4, 'accounts', r.accounts),
+					 (5, 'expansion % of starting MRR', 100 * expansion(r.book) / nullif(starting_value(r.book), 0)),
+					 (6, 'churn % of starting MRR', 100 * churned_value(r.book) / nullif(starting_value(r.book), 0))) f;
 
 SELECT role AS "role", figure AS "figure",
 	   round(avg(value) FILTER (WHERE quartile = 1)::numeric, 2) AS "top quartile",
@@ -393,8 +405,15 @@ JOIN LATERAL (
 	FROM crm.leads GROUP BY 1, 2) o USING (period, sdr_id)
 GROUP BY g.grain;
 INSERT INTO checks
-SELECT 'upsell_rate', g.grain, count(*),
-	   count(*) FILTER (WHERE upsell_rate(r.b) IS NOT DISTINCT FROM upsell_rate(o.b))
+SELECT 'upsell_rate and its breakdown', g.grain, count(*),
+	   count(*) FILTER (WHERE upsell_rate(r.b) IS NOT DISTINCT FROM upsell_rate(o.b)
+						  AND expansion(r.b) = expansion(o.b) AND contraction(r.b) = contraction(o.b)
+						  AND churned_value(r.b) = churned_value(o.b)
+						  AND churned_accounts(r.b) = churned_accounts(o.b)
+						  AND new_accounts(r.b, '2025-07-01 00:00+00') = new_accounts(o.b, '2025-07-01 00:00+00')
+						  AND new_value(r.b, '2025-07-01 00:00+00') = new_value(o.b, '2025-07-01 00:00+00')
+						  AND gross_retention(r.b) IS NOT DISTINCT FROM gross_retention(o.b)
+						  AND net_retention(r.b) IS NOT DISTINCT FROM net_retention(o.b))
 FROM (VALUES ('month'), ('quarter')) g(grain)
 CROSS JOIN LATERAL (
 	SELECT date_trunc(g.grain, day)::date AS period, am_id, rollup(book) AS b

@@ -4,6 +4,7 @@
  */
 #include "keys.h"
 
+#include "access/transam.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "codec.h"
@@ -19,6 +20,8 @@ SpKeyTypeInit(SpKeyType *kt, Oid type)
 	kt->type = type;
 	if (!OidIsValid(type))
 		return true;
+	if (!SearchSysCacheExists1(TYPEOID, ObjectIdGetDatum(type)))
+		SpKeyTypeMissing(type);
 	kt->tce = lookup_type_cache(type, TYPECACHE_EQ_OPR_FINFO |
 								TYPECACHE_HASH_PROC_FINFO |
 								TYPECACHE_LT_OPR | TYPECACHE_CMP_PROC_FINFO |
@@ -37,10 +40,36 @@ SpKeyTypeInit(SpKeyType *kt, Oid type)
 void
 SpKeyTypeInitStorage(SpKeyType *kt, Oid type)
 {
+	HeapTuple	tup;
+	Form_pg_type typ;
+
 	memset(kt, 0, sizeof(*kt));
 	kt->type = type;
-	if (OidIsValid(type))
-		get_typlenbyval(type, &kt->typlen, &kt->typbyval);
+	if (!OidIsValid(type))
+		return;
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	if (!HeapTupleIsValid(tup))
+		SpKeyTypeMissing(type);
+	typ = (Form_pg_type) GETSTRUCT(tup);
+	kt->typlen = typ->typlen;
+	kt->typbyval = typ->typbyval;
+	ReleaseSysCache(tup);
+}
+
+bool
+SpKeyTypeIsBuiltin(Oid type)
+{
+	return type < FirstNormalObjectId;
+}
+
+void
+SpKeyTypeMissing(Oid type)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("key type with OID %u of a stored state does not exist", type),
+			 errdetail("The state was written with keys of a user-defined type that has since been dropped; its keys cannot be read."),
+			 errhint("Such states can be built only by salesperf 0.2.0 and earlier, or read in from their text or binary form: keep the type while they exist, and rebuild them with keys cast to text.")));
 }
 
 /* Hash of a key under the key type's hash opclass (0 without a key) */

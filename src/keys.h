@@ -51,8 +51,19 @@ typedef struct SpKeyType
  */
 pg_nodiscard extern bool SpKeyTypeInit(SpKeyType *kt, Oid type);
 
-/* Only the storage (length, by value), enough to walk a flat form */
+/*
+ * Only the storage (length, by value), enough to walk a flat form.  Both
+ * raise 42704 (SpKeyTypeMissing) if the type no longer exists.
+ */
 extern void SpKeyTypeInitStorage(SpKeyType *kt, Oid type);
+SP_NORETURN extern void SpKeyTypeMissing(Oid type);
+
+/*
+ * A built-in type (OID below FirstNormalObjectId).  A flat form records its
+ * key type by OID; only a built-in type can never be dropped or altered, so
+ * new states take keys of built-in types only.
+ */
+extern bool SpKeyTypeIsBuiltin(Oid type);
 
 /* Hash, equality and order of keys (SpKeyTypeInit'ed) */
 extern uint32 SpKeyHash(const SpKeyType *kt, Datum key);

@@ -124,6 +124,49 @@ UpsellKeyTypeInit(SpKeyType *kt, Oid type)
 				 errhint("Use a key of type bigint, text or uuid, or cast the key to one.")));
 }
 
+/*
+ * Raise 0A000 unless a new summary may be keyed by type: a flat summary
+ * records its key type by OID, so a user-defined type (an enum, a domain, a
+ * composite, an extension's type) dropped or altered later would make every
+ * summary keyed by it unreadable and undumpable.  Built-in types cannot be.
+ */
+static void
+UpsellCheckNewKeyType(Oid type)
+{
+	if (SpKeyTypeIsBuiltin(type))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("upsell_summary cannot be keyed by user-defined type %s",
+					format_type_be(type)),
+			 errdetail("A summary records its key type by OID: once the type is dropped or altered, no summary keyed by it could be read or dumped."),
+			 errhint("Cast the account key to a built-in type, e.g. account::text.")));
+}
+
+/*
+ * Text and binary input of a summary keyed by a user-defined type: what
+ * 0.1.0 and 0.2.0 could store, and what output and send still write for such
+ * a stored summary, so input accepts it (a dump of it must restore).  Warn
+ * once per call site (a COPY warns once, not once a row).
+ */
+void
+UpsellWarnUserKeyType(FunctionCallInfo fcinfo, Oid type)
+{
+	if (!OidIsValid(type) || SpKeyTypeIsBuiltin(type))
+		return;
+	if (fcinfo->flinfo != NULL)
+	{
+		if (fcinfo->flinfo->fn_extra != NULL)
+			return;
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, 1);
+	}
+	ereport(WARNING,
+			(errcode(ERRCODE_WARNING_DEPRECATED_FEATURE),
+			 errmsg("upsell_summary keyed by user-defined type %s", format_type_be(type)),
+			 errdetail("It cannot be read or dumped once the type is dropped or altered, and aggregates no longer build such summaries."),
+			 errhint("Rebuild it with the keys cast to a built-in type, e.g. text.")));
+}
+
 /* A numeric as text */
 char *
 UpsellNumericOut(Numeric n)
@@ -700,26 +743,101 @@ UpsellFlatWithAccount(SpKeyType *kt, UpsellFlat *flat, UpsellAccountData *b)
 }
 
 /* ---------------------------------------------------------------------
- * Totals, for the accessors
+ * Totals and the retention breakdown, for the accessors
+ *
+ * One pass over the accounts of a flat or expanded summary gives every
+ * accessor its sums.  Per account, with s its starting and c its current
+ * value (c, s >= 0), exactly one of these holds:
+ *
+ *	c > s			expansion += c - s		(includes s = 0: a new account)
+ *	c = s			unchanged
+ *	0 < c < s		contraction += s - c
+ *	c = 0 < s		churned_value += s, churned_accounts += 1
+ *
+ * so sum(c) - sum(s) = expansion - contraction - churned_value, exactly (the
+ * sums are numerics).  A series is one account and has the same breakdown.
  * ---------------------------------------------------------------------
  */
 
 typedef struct UpsellTotals
 {
+	/* always */
 	Numeric		starting;
 	Numeric		current;
 	int64		accounts;
+	/* with breakdown */
+	bool		breakdown;
+	Numeric		expansion;
+	Numeric		contraction;
+	Numeric		churned_value;
+	int64		churned_accounts;
+	/* with cohort: accounts whose first snapshot is at or after since */
+	bool		cohort;
+	TimestampTz since;
+	int64		new_accounts;
+	Numeric		new_value;		/* their current values */
 } UpsellTotals;
 
+/* acc + (x - y); acc is freed unless it is the shared zero */
+static Numeric
+UpsellSumDiff(Numeric acc, Numeric x, Numeric y)
+{
+	Numeric		diff = DatumGetNumeric(DirectFunctionCall2(numeric_sub,
+														   NumericGetDatum(x),
+														   NumericGetDatum(y)));
+	Numeric		sum = UpsellSum(acc, diff, true);
 
-/* Sums over the accounts of a flat or expanded summary */
+	pfree(diff);
+	return sum;
+}
+
+/* Add one account (first snapshot at start_at, values s and c) to t */
+static inline void
+UpsellTallyAccount(UpsellTotals *t, TimestampTz start_at, Numeric s, Numeric c)
+{
+	CHECK_FOR_INTERRUPTS();
+	t->starting = UpsellSum(t->starting, s, true);
+	t->current = UpsellSum(t->current, c, true);
+	if (t->breakdown)
+	{
+		int			cmp = DatumGetInt32(DirectFunctionCall2(numeric_cmp,
+															NumericGetDatum(c),
+															NumericGetDatum(s)));
+
+		if (cmp > 0)
+			t->expansion = UpsellSumDiff(t->expansion, c, s);
+		else if (cmp < 0 && SpNumericSign(c) == 0)
+		{
+			t->churned_value = UpsellSum(t->churned_value, s, true);
+			t->churned_accounts++;
+		}
+		else if (cmp < 0)
+			t->contraction = UpsellSumDiff(t->contraction, s, c);
+	}
+	if (t->cohort && start_at >= t->since)
+	{
+		t->new_value = UpsellSum(t->new_value, c, true);
+		t->new_accounts++;
+	}
+}
+
+/*
+ * Sums over the accounts of a flat or expanded summary: the totals always,
+ * the breakdown with breakdown, the cohort of new accounts with cohort (and
+ * its since).  Every sum is returned in canonical form.
+ */
 static void
-UpsellGetTotals(Datum d, UpsellTotals *t)
+UpsellGetTotalsExt(Datum d, UpsellTotals *t, bool breakdown, bool cohort,
+				   TimestampTz since)
 {
 	UpsellState *state = UpsellDatumGetExpanded(d);
-	Numeric		s = SpNumericZero();
-	Numeric		c = SpNumericZero();
 
+	memset(t, 0, sizeof(*t));
+	t->starting = t->current = SpNumericZero();
+	t->expansion = t->contraction = t->churned_value = t->new_value = SpNumericZero();
+	t->breakdown = breakdown;
+	t->cohort = cohort;
+	t->since = since;
 	if (state != NULL)
 	{
 		upsell_tab_iterator it;
@@ -727,17 +845,14 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 
 		upsell_tab_start_iterate(state->accounts, &it);
 		while ((e = upsell_tab_iterate(state->accounts, &it)) != NULL)
-		{
-			CHECK_FOR_INTERRUPTS();
-			s = UpsellSum(s, UpsellGetValue(e, UPSELL_START), true);
-			c = UpsellSum(c, UpsellGetValue(e, UPSELL_END), true);
-		}
+			UpsellTallyAccount(t, e->start_at, UpsellGetValue(e, UPSELL_START),
+							   UpsellGetValue(e, UPSELL_END));
 		t->accounts = state->accounts->members;
 	}
 	else
 	{
 		UpsellFlat *flat = UpsellDatumGetFlat(d);
-		SpKeyType kt;
+		SpKeyType	kt;
 		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
 		/* walking needs only the key's length, not its operators */
@@ -746,15 +861,24 @@ UpsellGetTotals(Datum d, UpsellTotals *t)
 		{
 			UpsellAccountData a;
 
-			CHECK_FOR_INTERRUPTS();
 			p = UpsellReadAccount(&kt, p, &a);
-			s = UpsellSum(s, a.start_value, true);
-			c = UpsellSum(c, a.end_value, true);
+			UpsellTallyAccount(t, a.start_at, a.start_value, a.end_value);
 		}
 		t->accounts = flat->naccounts;
 	}
-	t->starting = SpNumericCanonical(s);
-	t->current = SpNumericCanonical(c);
+	t->starting = SpNumericCanonical(t->starting);
+	t->current = SpNumericCanonical(t->current);
+	t->expansion = SpNumericCanonical(t->expansion);
+	t->contraction = SpNumericCanonical(t->contraction);
+	t->churned_value = SpNumericCanonical(t->churned_value);
+	t->new_value = SpNumericCanonical(t->new_value);
+}
+
+/* The totals only (upsell_rate, starting_value, current_value) */
+static void
+UpsellGetTotals(Datum d, UpsellTotals *t)
+{
+	UpsellGetTotalsExt(d, t, false, false, 0);
 }
 
 /* ---------------------------------------------------------------------
@@ -910,6 +1034,7 @@ upsell_summary_trans(PG_FUNCTION_ARGS)
 		}
 		if (!OidIsValid(type))
 			elog(ERROR, "could not determine the account key type");
+		UpsellCheckNewKeyType(type);
 		kt = UpsellCallKeyType(fcinfo, type);
 	}
 	key = PG_GETARG_DATUM(1);
@@ -1060,6 +1185,106 @@ upsell_summary_account_count(PG_FUNCTION_ARGS)
 	if (state != NULL)
 		PG_RETURN_INT64(state->accounts->members);
 	PG_RETURN_INT64(UpsellDatumGetFlat(d)->naccounts);
+}
+
+/*
+ * The retention breakdown (see "Totals and the retention breakdown" above):
+ * exact sums and counts, and the two retention ratios, NULL when the
+ * starting total is zero
+ */
+static void
+UpsellGetBreakdown(FunctionCallInfo fcinfo, UpsellTotals *t)
+{
+	UpsellGetTotalsExt(PG_GETARG_DATUM(0), t, true, false, 0);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_expansion);
+Datum
+upsell_summary_expansion(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetBreakdown(fcinfo, &t);
+	PG_RETURN_NUMERIC(t.expansion);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_contraction);
+Datum
+upsell_summary_contraction(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetBreakdown(fcinfo, &t);
+	PG_RETURN_NUMERIC(t.contraction);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_churned_value);
+Datum
+upsell_summary_churned_value(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetBreakdown(fcinfo, &t);
+	PG_RETURN_NUMERIC(t.churned_value);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_churned_accounts);
+Datum
+upsell_summary_churned_accounts(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetBreakdown(fcinfo, &t);
+	PG_RETURN_INT64(t.churned_accounts);
+}
+
+/* (starting - contraction - churned value) / starting */
+PG_FUNCTION_INFO_V1(upsell_summary_gross_retention);
+Datum
+upsell_summary_gross_retention(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetBreakdown(fcinfo, &t);
+	if (SpNumericSign(t.starting) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SpNumericRatio(SpNumericSub(SpNumericSub(t.starting, t.contraction),
+												 t.churned_value),
+									t.starting));
+}
+
+/* current / starting */
+PG_FUNCTION_INFO_V1(upsell_summary_net_retention);
+Datum
+upsell_summary_net_retention(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotals(PG_GETARG_DATUM(0), &t);
+	if (SpNumericSign(t.starting) == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SpNumericRatio(t.current, t.starting));
+}
+
+/* Accounts whose first snapshot is at or after since, and their current value */
+PG_FUNCTION_INFO_V1(upsell_summary_new_accounts);
+Datum
+upsell_summary_new_accounts(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotalsExt(PG_GETARG_DATUM(0), &t, false, true, PG_GETARG_TIMESTAMPTZ(1));
+	PG_RETURN_INT64(t.new_accounts);
+}
+
+PG_FUNCTION_INFO_V1(upsell_summary_new_value);
+Datum
+upsell_summary_new_value(PG_FUNCTION_ARGS)
+{
+	UpsellTotals t;
+
+	UpsellGetTotalsExt(PG_GETARG_DATUM(0), &t, false, true, PG_GETARG_TIMESTAMPTZ(1));
+	PG_RETURN_NUMERIC(t.new_value);
 }
 
 /* ---------------------------------------------------------------------

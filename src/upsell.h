@@ -10,6 +10,7 @@
 #include "postgres.h"
 
 #include "datatype/timestamp.h"
+#include "fmgr.h"
 #include "utils/expandeddatum.h"
 #include "utils/numeric.h"
 
@@ -79,5 +80,6 @@ extern UpsellFlat *UpsellBuildFlat(UpsellState *state, MemoryContext cxt);
 extern UpsellFlat *UpsellDatumGetFlat(Datum d);
 extern char *UpsellReadAccount(SpKeyType *kt, char *p, UpsellAccountData *a);
 extern char *UpsellNumericOut(Numeric n);
+extern void UpsellWarnUserKeyType(FunctionCallInfo fcinfo, Oid type);
 
 #endif							/* SALESPERF_UPSELL_H */

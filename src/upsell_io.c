@@ -280,6 +280,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 		UpsellSkipSpace(&p);
 		typname = UpsellReadToken(&p, input);
 		keytype = SpKeyTypeByName(typname);
+		UpsellWarnUserKeyType(fcinfo, keytype);
 		getTypeInputInfo(keytype, &infunc, &keyioparam);
 		fmgr_info(infunc, &keyin);
 	}
@@ -541,6 +542,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 		if ((int) strlen(typname) != nbytes)
 			UpsellBinaryError("The key type name contains a zero byte.");
 		keytype = SpKeyTypeByName(typname);
+		UpsellWarnUserKeyType(fcinfo, keytype);
 		getTypeBinaryInputInfo(keytype, &recvfunc, &keyioparam);
 		fmgr_info(recvfunc, &keyrecv);
 	}

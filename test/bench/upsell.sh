@@ -2,7 +2,8 @@
 # test/bench/upsell.sh: upsell_rate against the plain-SQL window-function
 # formulation, on 100k accounts x 24 monthly snapshots (2.4M rows), grouped
 # by 200 account managers and ungrouped; then one group of 1M distinct
-# accounts.  Prints the median of RUNS runs of each query and the ratios,
+# accounts; then the retention breakdown (expansion, contraction, churn, new
+# logos, GRR, NRR) against the same in dbt-style window and CASE SQL.  Prints the median of RUNS runs of each query and the ratios,
 # measured in the same run on the same cluster, plus peak backend memory.
 #
 #   SP_PREFIX=/tmp/sbx-me test/bench/upsell.sh      (RUNS=5 by default)
@@ -77,6 +78,41 @@ fl AS (SELECT DISTINCT account, first_value(v) OVER w AS s, last_value(v) OVER w
 SELECT account, ((e - s) / nullif(s, 0))::float8 FROM fl"
 SQL_BIG=$(sql_window "" big)
 
+# The retention breakdown (expansion, contraction, churn, new logos since a
+# date, GRR, NRR) from one state per group, against the dbt-style SQL that
+# analysts write for it: first and last value per account by window
+# functions, each account classified by CASE, then summed per group
+COHORT="'2023-07-01 00:00+00'"
+ext_breakdown() {	# $1: grouping column list ("am, " or "")
+	local g=$1
+	echo "SELECT ${g}expansion(b), contraction(b), churned_value(b), churned_accounts(b),
+       new_accounts(b, $COHORT), new_value(b, $COHORT), gross_retention(b), net_retention(b)
+FROM (SELECT ${g}upsell_rate_agg(account, value, at) AS b FROM snap ${g:+GROUP BY ${g%, }}) x"
+}
+sql_breakdown() {
+	local g=$1
+	echo "WITH pts AS (SELECT ${g}account, at, sum(value) AS v FROM snap GROUP BY ${g}account, at),
+fl AS (SELECT DISTINCT ${g}account, first_value(v) OVER w AS s, last_value(v) OVER w AS c, first_value(at) OVER w AS first_at
+       FROM pts WINDOW w AS (PARTITION BY ${g}account ORDER BY at ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),
+mv AS (SELECT ${g}s, c, first_at,
+              CASE WHEN c > s THEN 'expansion' WHEN c = 0 AND s > 0 THEN 'churn'
+                   WHEN c < s THEN 'contraction' ELSE 'flat' END AS movement FROM fl)
+SELECT ${g}coalesce(sum(c - s) FILTER (WHERE movement = 'expansion'), 0),
+       coalesce(sum(s - c) FILTER (WHERE movement = 'contraction'), 0),
+       coalesce(sum(s) FILTER (WHERE movement = 'churn'), 0),
+       count(*) FILTER (WHERE movement = 'churn'),
+       count(*) FILTER (WHERE first_at >= $COHORT),
+       coalesce(sum(c) FILTER (WHERE first_at >= $COHORT), 0),
+       ((sum(s) - coalesce(sum(s - c) FILTER (WHERE movement = 'contraction'), 0)
+                - coalesce(sum(s) FILTER (WHERE movement = 'churn'), 0)) / nullif(sum(s), 0))::float8,
+       (sum(c) / nullif(sum(s), 0))::float8
+FROM mv ${g:+GROUP BY ${g%, }}"
+}
+EXT_BD_GROUPED=$(ext_breakdown "am, ")
+SQL_BD_GROUPED=$(sql_breakdown "am, ")
+EXT_BD_BOOK=$(ext_breakdown "")
+SQL_BD_BOOK=$(sql_breakdown "")
+
 # Same answers, or the timings mean nothing
 check() {
 	local ok
@@ -88,6 +124,20 @@ check "$EXT_GROUPED" "$SQL_GROUPED" "$AMS"
 check "SELECT 0, r FROM ($EXT_BOOK) x(r)" "SELECT 0, r FROM ($SQL_BOOK) x(r)" 1
 check "SELECT 0, r FROM ($EXT_BIG) x(r)" "SELECT 0, r FROM ($SQL_BIG) x(r)" 1
 check "$EXT_ACCT" "$SQL_ACCT" "$ACCOUNTS"
+# the breakdown: every column equal (numerics as numbers), every AM, and
+# the book, which must have expansion, contraction, churn and new logos
+check_breakdown() {
+	local ok
+	ok=$(q -At -c "SELECT bool_and(ROW(e.a, e.b, e.c, e.d, e.f, e.g, e.h, e.i) IS NOT DISTINCT FROM
+	                              ROW(s.a, s.b, s.c, s.d, s.f, s.g, s.h, s.i)) AND count(*) = $3
+	               FROM ($1) e(am, a, b, c, d, f, g, h, i) JOIN ($2) s(am, a, b, c, d, f, g, h, i) USING (am)")
+	[ "$ok" = t ] || { echo "breakdown results differ: $1" >&2; exit 1; }
+}
+check_breakdown "$EXT_BD_GROUPED" "$SQL_BD_GROUPED" "$AMS"
+check_breakdown "SELECT 0, * FROM ($EXT_BD_BOOK) x" "SELECT 0, * FROM ($SQL_BD_BOOK) x" 1
+[ "$(q -At -c "SELECT expansion(b) > 0 AND contraction(b) > 0 AND churned_accounts(b) > 0 AND new_accounts(b, $COHORT) > 0
+               FROM (SELECT upsell_rate_agg(account, value, at) AS b FROM snap) x")" = t ] ||
+	{ echo "the book lacks a kind of movement" >&2; exit 1; }
 
 # Median wall time in ms of RUNS runs of a query (bench.bench: a warm-up,
 # then timed runs whose results are fetched and dropped)
@@ -97,7 +147,8 @@ median_ms() {
 }
 sp_log "timing: median of $RUNS runs each"
 declare -A T
-for name in EXT_GROUPED SQL_GROUPED SQLND_GROUPED EXT_BOOK SQL_BOOK SQLND_BOOK EXT_ACCT SQL_ACCT EXT_BIG SQL_BIG; do
+for name in EXT_GROUPED SQL_GROUPED SQLND_GROUPED EXT_BOOK SQL_BOOK SQLND_BOOK EXT_ACCT SQL_ACCT EXT_BIG SQL_BIG \
+	EXT_BD_GROUPED SQL_BD_GROUPED EXT_BD_BOOK SQL_BD_BOOK; do
 	T[$name]=$(median_ms "${!name}")
 done
 
@@ -130,6 +181,8 @@ printf '%-34s %8s ms %7s ms %9sx\n' "whole book" "${T[EXT_BOOK]}" "${T[SQL_BOOK]
 printf '%-34s %8s ms %7s ms %9sx\n' "whole book, SQL w/o line sums" "${T[EXT_BOOK]}" "${T[SQLND_BOOK]}" "$(ratio "${T[SQLND_BOOK]}" "${T[EXT_BOOK]}")"
 printf '%-34s %8s ms %7s ms %9sx\n' "per account ($ACCOUNTS groups)" "${T[EXT_ACCT]}" "${T[SQL_ACCT]}" "$(ratio "${T[SQL_ACCT]}" "${T[EXT_ACCT]}")"
 printf '%-34s %8s ms %7s ms %9sx\n' "$BIG accounts in one group" "${T[EXT_BIG]}" "${T[SQL_BIG]}" "$(ratio "${T[SQL_BIG]}" "${T[EXT_BIG]}")"
+printf '%-34s %8s ms %7s ms %9sx\n' "breakdown grouped by AM (dbt-style)" "${T[EXT_BD_GROUPED]}" "${T[SQL_BD_GROUPED]}" "$(ratio "${T[SQL_BD_GROUPED]}" "${T[EXT_BD_GROUPED]}")"
+printf '%-34s %8s ms %7s ms %9sx\n' "breakdown, whole book (dbt-style)" "${T[EXT_BD_BOOK]}" "${T[SQL_BD_BOOK]}" "$(ratio "${T[SQL_BD_BOOK]}" "${T[EXT_BD_BOOK]}")"
 echo
 echo "memory (backend peak RSS above a plain scan of the same table):"
 echo "  whole book, $ACCOUNTS accounts:   upsell_rate $(mb "$MEM_EXT" "$MEM_SCAN"), plain SQL $(mb "$MEM_SQL" "$MEM_SCAN") (work_mem 256MB)"

@@ -6,7 +6,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(58);
+SELECT plan(88);
 
 -- the type
 SELECT has_type('upsell_summary');
@@ -43,6 +43,18 @@ SELECT is_strict('starting_value', ARRAY['upsell_summary']);
 SELECT is_strict('current_value', ARRAY['upsell_summary']);
 SELECT is_strict('account_count', ARRAY['upsell_summary']);
 SELECT volatility_is('upsell_rate', ARRAY['upsell_summary'], 'immutable');
+-- the retention breakdown (0.3.0)
+CREATE TEMP TABLE breakdown_fns (f text, args text[], r text);
+INSERT INTO breakdown_fns VALUES
+	('expansion', ARRAY['upsell_summary'], 'numeric'), ('contraction', ARRAY['upsell_summary'], 'numeric'),
+	('churned_value', ARRAY['upsell_summary'], 'numeric'), ('churned_accounts', ARRAY['upsell_summary'], 'bigint'),
+	('gross_retention', ARRAY['upsell_summary'], 'double precision'),
+	('net_retention', ARRAY['upsell_summary'], 'double precision'),
+	('new_accounts', ARRAY['upsell_summary', 'timestamp with time zone'], 'bigint'),
+	('new_value', ARRAY['upsell_summary', 'timestamp with time zone'], 'numeric');
+SELECT function_returns(f, args, r) FROM breakdown_fns ORDER BY f;
+SELECT is_strict(f, args) FROM breakdown_fns ORDER BY f;
+SELECT volatility_is(f, args, 'immutable') FROM breakdown_fns ORDER BY f;
 -- transition and combine functions handle NULL states and inputs themselves
 SELECT isnt_strict('upsell_summary_trans', ARRAY['upsell_summary', 'anyelement', 'numeric', 'timestamp with time zone']);
 SELECT isnt_strict('upsell_summary_series_trans', ARRAY['upsell_summary', 'numeric', 'timestamp with time zone']);
@@ -53,12 +65,16 @@ SELECT volatility_is('upsell_summary_in', ARRAY['cstring'], 'stable');
 -- every function of the family is PARALLEL SAFE and documented
 SELECT is((SELECT count(*) FROM pg_proc p
            WHERE p.pronamespace = 'public'::regnamespace AND p.proparallel <> 's'
-             AND (p.proname LIKE 'upsell%' OR p.proname IN ('starting_value', 'current_value', 'account_count')
+             AND (p.proname LIKE 'upsell%' OR p.proname IN ('starting_value', 'current_value', 'account_count', 'expansion', 'contraction',
+                                     'churned_value', 'churned_accounts', 'new_accounts', 'new_value',
+                                     'gross_retention', 'net_retention')
                   OR (p.proname = 'rollup' AND p.proargtypes[0] = 'upsell_summary'::regtype))),
           0::bigint, 'every upsell function and aggregate is PARALLEL SAFE');
 SELECT is((SELECT count(*) FROM pg_proc p
            WHERE p.pronamespace = 'public'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL
-             AND (p.proname LIKE 'upsell%' OR p.proname IN ('starting_value', 'current_value', 'account_count')
+             AND (p.proname LIKE 'upsell%' OR p.proname IN ('starting_value', 'current_value', 'account_count', 'expansion', 'contraction',
+                                     'churned_value', 'churned_accounts', 'new_accounts', 'new_value',
+                                     'gross_retention', 'net_retention')
                   OR (p.proname = 'rollup' AND p.proargtypes[0] = 'upsell_summary'::regtype))),
           0::bigint, 'every upsell function and aggregate has a comment');
 
@@ -92,12 +108,23 @@ SELECT is((SELECT starting_value(s) FROM big), 100000000::numeric, '1M accounts:
 SELECT is((SELECT current_value(s) FROM big), 101000000::numeric, '1M accounts: exact current value');
 SELECT is((SELECT upsell_rate(s) FROM big), 0.01::float8, '1M accounts: rate');
 SELECT ok((SELECT s::text::upsell_summary::text = s::text FROM big), '1M accounts: text round trip');
+-- its breakdown: a % 3 grows 0, 1 or 2, so expansion = 333334 + 2 * 333333
+SELECT is((SELECT expansion(s) FROM big), 1000000::numeric, '1M accounts: exact expansion');
+SELECT is((SELECT contraction(s) + churned_value(s) FROM big), 0::numeric, '1M accounts: no contraction or churn');
+SELECT is((SELECT gross_retention(s) FROM big), 1::float8, '1M accounts: gross retention 1');
+SELECT is((SELECT net_retention(s) FROM big), 1.01::float8, '1M accounts: net retention');
+SELECT is((SELECT new_accounts(s, '2024-01-01') FROM big), 1000000::bigint, '1M accounts: all new since their first month');
 CREATE TEMP TABLE big2 AS SELECT rollup(s) AS s FROM (SELECT s FROM big UNION ALL SELECT s FROM big) x;
 SELECT is((SELECT account_count(s) FROM big2), 1000000::bigint, '1M accounts: rollup with itself keeps 1M accounts');
 SELECT is((SELECT current_value(s) FROM big2), 202000000::numeric,
           '1M accounts: rollup with itself doubles values at equal times');
 SELECT is((SELECT upsell_rate(a, 100 + (a % 2), '2024-01-01'::timestamptz + make_interval(days => a % 2))
            FROM generate_series(1, 1000000) a), 0::float8, '1M single-snapshot accounts, one step: growth 0');
+
+-- new summaries take built-in key types only (0.3.0)
+CREATE TYPE pgtap_tier AS ENUM ('a');
+SELECT throws_ok($$SELECT upsell_rate_agg('a'::pgtap_tier, 1, now())$$, '0A000', NULL,
+                 'a user-defined key type is refused by the aggregates');
 
 -- equality and hashing (0.2.0): = and <>, and the hash function
 SELECT has_operator('upsell_summary', '=', 'upsell_summary', 'boolean');

@@ -44,6 +44,23 @@ SELECT owner, month, upsell_rate_agg('acct-' || account, value,
                                      timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) AS book
 FROM snapshots GROUP BY owner, month;
 CREATE MATERIALIZED VIEW monthly_upsell_mv AS SELECT * FROM monthly_upsell;
+-- upsell summaries keyed by built-in types of several kinds
+CREATE TABLE keyed AS
+SELECT 'bigint' AS kind, upsell_rate_agg(account::bigint, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) AS s FROM snapshots GROUP BY owner
+UNION ALL SELECT 'integer', upsell_rate_agg(account::int, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots GROUP BY owner
+UNION ALL SELECT 'smallint', upsell_rate_agg(account::smallint, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots WHERE owner < 3 GROUP BY owner
+UNION ALL SELECT 'text', upsell_rate_agg('acct ' || account, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots GROUP BY owner
+UNION ALL SELECT 'uuid', upsell_rate_agg(md5(account::text)::uuid, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots GROUP BY owner
+UNION ALL SELECT 'date', upsell_rate_agg(date '2020-01-01' + account, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots WHERE owner < 3 GROUP BY owner
+UNION ALL SELECT 'numeric', upsell_rate_agg(account / 8.0, value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots WHERE owner < 3 GROUP BY owner
+UNION ALL SELECT 'integer[]', upsell_rate_agg(ARRAY[owner, account], value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots WHERE owner < 3 GROUP BY owner
+UNION ALL SELECT 'series', upsell_rate_agg(value, timestamptz '2025-01-01 00:00+00' + make_interval(months => month)) FROM snapshots WHERE account < 4 GROUP BY account;
+-- a summary keyed by a user-defined type, as 0.1.0 and 0.2.0 could store
+-- (the aggregates refuse such keys now; text input reads them back)
+CREATE TYPE tier AS ENUM ('gold', 'silver');
+SET client_min_messages = error;
+CREATE TABLE legacy_keyed AS
+SELECT 'v1 key public.tier; gold 2025-01-01=100..2025-06-01=150; silver 2025-01-01=80..2025-06-01=0'::upsell_summary AS s;
 SQL
 
 # Each type's answers, as one text line per group, compared after each path
@@ -62,10 +79,26 @@ SELECT owner, upsell_rate(rollup(book)), starting_value(rollup(book)), current_v
        account_count(rollup(book)), rollup(book)
 FROM monthly_upsell GROUP BY owner ORDER BY owner;
 SELECT owner, upsell_rate(rollup(book)) FROM monthly_upsell_mv GROUP BY owner ORDER BY owner;
+SELECT owner, expansion(rollup(book)), contraction(rollup(book)), churned_value(rollup(book)),
+       churned_accounts(rollup(book)), new_accounts(rollup(book), '2025-03-01 00:00+00'),
+       new_value(rollup(book), '2025-03-01 00:00+00'), gross_retention(rollup(book)), net_retention(rollup(book))
+FROM monthly_upsell GROUP BY owner ORDER BY owner;
+-- keyed summaries, byte for byte: the stored image (read as bytea by the
+-- built-in byteasend, which returns its varlena argument as it is, under a
+-- function that lives only in this transaction), the binary and the text
+-- form
+BEGIN;
+CREATE FUNCTION pg_temp.raw(upsell_summary) RETURNS bytea LANGUAGE internal STRICT AS 'byteasend';
+SET client_min_messages = error;
+SELECT kind, md5(pg_temp.raw(s)), md5(upsell_summary_send(s)), s::text FROM keyed ORDER BY kind, s::text;
+-- the legacy one by its binary and text forms: its stored image records the
+-- enum's OID, which is new in the restored database
+SELECT 'legacy', md5(upsell_summary_send(s)), s::text, upsell_rate(s) FROM legacy_keyed;
+ROLLBACK;
 SQL
 }
 # same answers, and real ones: the reference must have every group
-same() { [ "$(wc -l <"$work/before")" -ge 240 ] && cmp -s "$work/before" "$1"; }
+same() { [ "$(wc -l <"$work/before")" -ge 400 ] && cmp -s "$work/before" "$1"; }
 answers $src >"$work/before"
 ok $? "answers computed before dumping ($(wc -l <"$work/before") groups)"
 
@@ -82,13 +115,14 @@ same "$work/custom"
 ok $? "custom dump/restore: identical answers"
 
 # binary COPY out of the source, into an empty copy of the schema
-q ${src}_copy -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi" >/dev/null
+q ${src}_copy -c "CREATE SCHEMA kpi" -c "CREATE EXTENSION salesperf SCHEMA kpi" \
+	-c "CREATE TYPE tier AS ENUM ('gold', 'silver')" >/dev/null
 status=0
-for t in daily_ratio daily_sketch monthly_upsell; do
+for t in daily_ratio daily_sketch monthly_upsell keyed legacy_keyed; do
 	pg_dump -s -d $src -t $t | q ${src}_copy >/dev/null &&
 		q $src -c "\\copy $t TO '$work/$t.bin' WITH (FORMAT binary)" &&
 		q ${src}_copy -c "\\copy $t FROM '$work/$t.bin' WITH (FORMAT binary)" &&
-		q ${src}_copy -c "CREATE MATERIALIZED VIEW ${t}_mv AS SELECT * FROM $t" >/dev/null || status=1
+		{ case $t in *keyed) true ;; *) q ${src}_copy -c "CREATE MATERIALIZED VIEW ${t}_mv AS SELECT * FROM $t" >/dev/null ;; esac; } || status=1
 done
 ok $status "binary COPY out and in"
 answers ${src}_copy >"$work/copy"
