@@ -39,7 +39,7 @@ SpPutVarint(StringInfo buf, uint64 v)
 }
 
 SpVarintResult
-SpGetVarint(const uint8 **p, const uint8 *end, uint64 *v)
+SpGetVarintSlow(const uint8 **p, const uint8 *end, uint64 *v)
 {
 	const uint8 *s = *p;
 	uint64		r = 0;

@@ -44,8 +44,24 @@ typedef enum SpVarintResult
 /* Append v to buf */
 extern void SpPutVarint(StringInfo buf, uint64 v);
 
-/* Read a varint at *p (< end) into *v, advancing *p past it on success */
-extern SpVarintResult SpGetVarint(const uint8 **p, const uint8 *end, uint64 *v);
+/* The general case of SpGetVarint (codec.c) */
+extern SpVarintResult SpGetVarintSlow(const uint8 **p, const uint8 *end, uint64 *v);
+
+/*
+ * Read a varint at *p (< end) into *v, advancing *p past it on success.
+ * Inline for the common one-byte case, which is always the shortest form
+ * of its value (decoding stored sketches reads mostly such bytes).
+ */
+static inline SpVarintResult
+SpGetVarint(const uint8 **p, const uint8 *end, uint64 *v)
+{
+	if (likely(*p < end && **p < 0x80))
+	{
+		*v = *(*p)++;
+		return SP_VARINT_OK;
+	}
+	return SpGetVarintSlow(p, end, v);
+}
 
 /*
  * The decimal-amount grammar of every text and binary form: digits,

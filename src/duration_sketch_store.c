@@ -265,19 +265,11 @@ DsCorrupt(int code, const char *detail)
 
 /*
  * Read one varint of a bucket list (codec.h: shortest form only, at most
- * 64 bits), reporting a malformed one with errcode code.  Most gaps and
- * many counts take one byte, which is always the shortest form of its
- * value: that case is SpGetVarint's answer without the call, which
- * otherwise costs a third of decoding a stored sketch.
+ * 64 bits), reporting a malformed one with errcode code.
  */
 static pg_attribute_always_inline void
 DsGetBucketVarint(const uint8 **p, const uint8 *end, uint64 *v, int code)
 {
-	if (likely(*p < end && **p < 0x80))
-	{
-		*v = *(*p)++;
-		return;
-	}
 	switch (SpGetVarint(p, end, v))
 	{
 		case SP_VARINT_OK:
