@@ -1,6 +1,8 @@
 -- Installing into a schema while hostile look-alikes sit earlier in
 -- search_path changes nothing: every reference the install script makes is
 -- schema-qualified (@extschema@, pg_catalog).  Checked in a fresh database.
+-- (reconnect afterwards to whichever database pg_regress gave this file)
+\set regress_db :DBNAME
 CREATE DATABASE salesperf_safety;
 \c salesperf_safety
 CREATE SCHEMA hostile;
@@ -45,5 +47,5 @@ FROM pg_operator o WHERE o.oprnamespace = 'target'::regnamespace;
 SELECT target.close_rate(won) AS close_rate, target.close_rate(won, amount) AS by_value,
        target.close_rate_agg(won)::text AS state
 FROM (VALUES (true, 10.5), (false, 4.5), (true, 5)) v(won, amount);
-\c contrib_regression
+\c :regress_db
 DROP DATABASE salesperf_safety;
