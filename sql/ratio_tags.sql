@@ -145,6 +145,27 @@ FROM (SELECT DISTINCT s
       FROM (VALUES ('1/2'::kpi_ratio), ('close_rate:1/2'), ('lead_qualification_efficiency:1/2'),
                    ('value:1/2'), ('close_rate:value:1/2'), ('close_rate:1/2'), ('close_rate:value:1.0/2')) v(s)) d;
 
+-- The hash of an untagged state is the one 0.2.0 computed (hash indexes on
+-- stored states stay valid): hash_uint32(kind) combined (hash_combine, in
+-- uint32 arithmetic) with hashint8 of each count or hash_numeric of each sum,
+-- recomputed here from the SQL-callable hashes; a tagged state hashes its
+-- kind word with the tag in byte 1
+CREATE FUNCTION tag_hc(a bigint, b bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+	SELECT a # ((b + 2654435769 + ((a << 6) & 4294967295) + (a >> 2)) & 4294967295) $$;
+CREATE FUNCTION tag_u32(h integer) RETURNS bigint LANGUAGE sql IMMUTABLE AS $$
+	SELECT h::bigint & 4294967295 $$;
+SELECT count(*) AS states,
+       count(*) FILTER (WHERE tag_u32(kpi_ratio_hash(s)) <>
+                        tag_hc(tag_hc(tag_u32(hashint4(kind)), h1), h2)) AS mismatches
+FROM (SELECT s, kind,
+             CASE WHEN kind & 255 = 0 THEN tag_u32(hashint8(numerator(s)::bigint)) ELSE tag_u32(hash_numeric(numerator(s))) END h1,
+             CASE WHEN kind & 255 = 0 THEN tag_u32(hashint8(denominator(s)::bigint)) ELSE tag_u32(hash_numeric(denominator(s))) END h2
+      FROM (VALUES ('27/100'::kpi_ratio, 0), ('0/0', 0), ('9223372036854775807/1', 0),
+                   ('value:1500.5/4200', 1), ('value:0/0', 1),
+                   ('close_rate:27/100', 256), ('lead_qualification_efficiency:27/100', 512),
+                   ('close_rate:value:1500.5/4200', 257)) v(s, kind)) x;
+DROP FUNCTION tag_hc(bigint, bigint), tag_u32(integer);
+
 -- Untagged states read back with their meaning: the same text and answers
 -- as before, whichever finaliser reads them
 CREATE TABLE tag_old (s kpi_ratio);
