@@ -111,7 +111,7 @@ SELECT n, label, pg_temp.outcome(q) AS outcome FROM (VALUES
  (26, 'inverse called directly: below zero',
   $$SELECT kpi_ratio_uncombine('1/1', '2/2')$$),
  (27, 'moving window near max = numeric sums over each frame',
-  $$SELECT bool_and(s::text = sq || '/' || sc) FROM (
+  $$SELECT bool_and(s::text = 'lead_qualification_efficiency:' || sq || '/' || sc) FROM (
       SELECT lead_qualification_efficiency_agg(q, c) OVER w AS s,
              sum(q::numeric) OVER w AS sq, sum(c::numeric) OVER w AS sc
       FROM (VALUES (1, 9223372036854775806, 9223372036854775806), (2, 1, 1), (3, 5, 5),

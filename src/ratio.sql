@@ -25,22 +25,22 @@ CREATE TYPE @extschema@.kpi_ratio (
 	STORAGE = plain
 );
 COMMENT ON TYPE @extschema@.kpi_ratio IS
-	'exact numerator/denominator state of a ratio KPI: "won/deals" counts, or "value:won/total" amounts';
+	'exact numerator/denominator state of a ratio KPI, tagged with the KPI that made it: "close_rate:won/deals" counts, "close_rate:value:won/total" amounts, "lead_qualification_efficiency:qualified/calls"';
 
 COMMENT ON FUNCTION @extschema@.kpi_ratio_in(cstring) IS 'text input of kpi_ratio';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_out(@extschema@.kpi_ratio) IS 'text output of kpi_ratio';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_recv(internal) IS 'binary input of kpi_ratio';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_send(@extschema@.kpi_ratio) IS 'binary output of kpi_ratio';
 
--- Equality of states: same kind, numerator and denominator (1/2 <> 2/4)
+-- Equality of states: same KPI, kind, numerator and denominator (1/2 <> 2/4)
 CREATE FUNCTION @extschema@.kpi_ratio_eq(@extschema@.kpi_ratio, @extschema@.kpi_ratio) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 CREATE FUNCTION @extschema@.kpi_ratio_ne(@extschema@.kpi_ratio, @extschema@.kpi_ratio) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION @extschema@.kpi_ratio_eq(@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS
-	'true if two ratio states have the same kind, numerator and denominator';
+	'true if two ratio states have the same KPI, kind, numerator and denominator';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_ne(@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS
-	'true unless two ratio states have the same kind, numerator and denominator';
+	'true unless two ratio states have the same KPI, kind, numerator and denominator';
 
 CREATE OPERATOR @extschema@.= (
 	LEFTARG = @extschema@.kpi_ratio, RIGHTARG = @extschema@.kpi_ratio,
@@ -56,8 +56,8 @@ CREATE OPERATOR @extschema@.<> (
 	RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
 );
 
-COMMENT ON OPERATOR @extschema@.= (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'same kind, numerator and denominator';
-COMMENT ON OPERATOR @extschema@.<> (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'not the same kind, numerator and denominator';
+COMMENT ON OPERATOR @extschema@.= (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'same KPI, kind, numerator and denominator';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS 'not the same KPI, kind, numerator and denominator';
 
 -- Hashing of states, agreeing with = (DISTINCT, GROUP BY, UNION, IN, hash joins)
 CREATE FUNCTION @extschema@.kpi_ratio_hash(@extschema@.kpi_ratio) RETURNS integer
@@ -115,7 +115,7 @@ COMMENT ON FUNCTION @extschema@.kpi_ratio_counts_trans(@extschema@.kpi_ratio, bi
 COMMENT ON FUNCTION @extschema@.kpi_ratio_counts_inv(@extschema@.kpi_ratio, bigint, bigint) IS
 	'lead_qualification_efficiency moving-window inverse for pre-counted rows';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_combine(@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS
-	'adds two ratio states: the combine function of every ratio aggregate';
+	'adds two ratio states of the same KPI: the combine function of every ratio aggregate';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_uncombine(@extschema@.kpi_ratio, @extschema@.kpi_ratio) IS
 	'subtracts a ratio state: the moving-window inverse of rollup(kpi_ratio)';
 COMMENT ON FUNCTION @extschema@.kpi_ratio_state_final(@extschema@.kpi_ratio) IS
@@ -123,13 +123,13 @@ COMMENT ON FUNCTION @extschema@.kpi_ratio_state_final(@extschema@.kpi_ratio) IS
 
 -- Accessors
 CREATE FUNCTION @extschema@.close_rate(@extschema@.kpi_ratio) RETURNS double precision
-	AS 'MODULE_PATHNAME', 'kpi_ratio_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'kpi_ratio_close_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.close_rate(@extschema@.kpi_ratio) IS
-	'close rate of a stored state: won / worked (count or value); NULL when nothing was worked';
+	'close rate of a stored state: won / worked (count or value); NULL when nothing was worked; refuses lead_qualification_efficiency states';
 CREATE FUNCTION @extschema@.lead_qualification_efficiency(@extschema@.kpi_ratio) RETURNS double precision
-	AS 'MODULE_PATHNAME', 'kpi_ratio_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'kpi_ratio_lead_qualification_efficiency' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.lead_qualification_efficiency(@extschema@.kpi_ratio) IS
-	'qualified leads per call of a stored state; NULL when no call was made';
+	'qualified leads per call of a stored state; NULL when no call was made; refuses close_rate states';
 CREATE FUNCTION @extschema@.numerator(@extschema@.kpi_ratio) RETURNS numeric
 	AS 'MODULE_PATHNAME', 'kpi_ratio_numerator' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.numerator(@extschema@.kpi_ratio) IS
@@ -152,7 +152,7 @@ COMMENT ON FUNCTION @extschema@.wilson_upper(@extschema@.kpi_ratio, double preci
 CREATE CAST (@extschema@.kpi_ratio AS double precision)
 	WITH FUNCTION @extschema@.close_rate(@extschema@.kpi_ratio);
 COMMENT ON CAST (@extschema@.kpi_ratio AS double precision) IS
-	'numerator / denominator (explicit only)';
+	'numerator / denominator by close_rate(kpi_ratio), so of close-rate and untagged states (explicit only)';
 
 -- Aggregates.  Each KPI comes as a state aggregate (<kpi>_agg, returning
 -- kpi_ratio) and a one-step aggregate (<kpi>, returning the ratio); both share
@@ -265,4 +265,4 @@ CREATE AGGREGATE @extschema@.rollup(@extschema@.kpi_ratio) (
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.kpi_ratio) IS
-	'merges stored ratio states (e.g. daily into monthly); NULL states are ignored';
+	'merges stored ratio states of one KPI (e.g. daily into monthly); NULL states are ignored';

@@ -109,6 +109,29 @@ extern Numeric SpNumericCanonical(Numeric n);
 extern int	SpNumericSign(Numeric n);
 extern double SpNumericRatio(Numeric num, Numeric den);
 
+#ifdef HAVE_INT128
+/*
+ * Exact sums of numerics in 128-bit integers, for the per-row paths: a
+ * value is held as an integer v in units of 10^-scale, scale a multiple of
+ * 4 (numeric's base-10000 digits) up to SP_INT128_MAX_SCALE, and |v| below
+ * SP_INT128_LIMIT = 10^36, so that the sum of two such integers cannot
+ * overflow and is checked against the limit after each step.
+ */
+#define SP_INT128_MAX_SCALE 36
+extern PGDLLIMPORT const int128 SpPow10Int128[SP_INT128_MAX_SCALE + 1];
+#define SP_INT128_LIMIT		(SpPow10Int128[SP_INT128_MAX_SCALE])
+
+/*
+ * A numeric datum, with a 4-byte or a short header (as a table column holds
+ * it, not detoasted), as v / 10^scale; false, with nothing set, when it is
+ * compressed or out of line, NaN or infinite, or does not fit the limits.
+ */
+extern bool SpNumericToInt128(const struct varlena *n, int128 *v, int *scale);
+
+/* v / 10^scale as a numeric in canonical (trimmed) display scale */
+extern Numeric SpNumericFromInt128(int128 v, int scale);
+#endif
+
 /* Equality and hash of canonical states by their (detoasted) bytes */
 extern bool SpBytesEqual(const struct varlena *a, const struct varlena *b);
 extern uint32 SpBytesHash(const struct varlena *v);

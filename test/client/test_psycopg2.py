@@ -158,17 +158,25 @@ def encode_numeric(d):
                        0x4000 if sign else 0, dscale, *groups)
 
 
+KPI_TAGS = {1: "close_rate", 2: "lead_qualification_efficiency"}
+
+
 def decode_kpi_ratio(b):
-    """kpi_ratio binary form: version 1, kind (0 count, 1 value), two sides."""
+    """kpi_ratio binary form: version 1 (untagged: 0.1.0/0.2.0 states), kind
+    (0 count, 1 value), two sides; or version 2, kind, the KPI's tag byte
+    (1 close_rate, 2 lead_qualification_efficiency), two sides.  Returns
+    (tag or None, kind, numerator, denominator)."""
     version, kind = b[0], b[1]
-    if version != 1:
+    if version not in (1, 2):
         raise ValueError(f"kpi_ratio binary version {version}")
+    tag, pos = None, 2
+    if version == 2:
+        tag, pos = KPI_TAGS[b[2]], 3
     if kind == 0:
-        num, den = struct.unpack("!qq", b[2:18])
-        if len(b) != 18:
+        num, den = struct.unpack("!qq", b[pos:pos + 16])
+        if len(b) != pos + 16:
             raise ValueError("trailing bytes")
-        return ("count", num, den)
-    pos = 2
+        return (tag, "count", num, den)
     sides = []
     for _ in range(2):
         (n,) = struct.unpack("!i", b[pos:pos + 4])
@@ -176,13 +184,16 @@ def decode_kpi_ratio(b):
         pos += 4 + n
     if pos != len(b):
         raise ValueError("trailing bytes")
-    return ("value", sides[0], sides[1])
+    return (tag, "value", sides[0], sides[1])
 
 
-def encode_kpi_ratio(kind, num, den):
+def encode_kpi_ratio(kind, num, den, tag=None):
+    head = bytes([1, 0 if kind == "count" else 1])
+    if tag is not None:
+        head = bytes([2, head[1], {v: k for k, v in KPI_TAGS.items()}[tag]])
     if kind == "count":
-        return bytes([1, 0]) + struct.pack("!qq", num, den)
-    out = bytes([1, 1])
+        return head + struct.pack("!qq", num, den)
+    out = head
     for side in (num, den):
         enc = encode_numeric(side)
         out += struct.pack("!i", len(enc)) + enc
@@ -396,18 +407,20 @@ def _():
     tap.ok(not bad, "value-weighted close_rate equals exact Decimal sums in Python, to the last bit", bad)
 
     bad = [(o, s) for o, _, _, s, vs, *_ in rows if EXPECT_DEALS[o]["closed"]
-           and s != f"{EXPECT_DEALS[o]['won']}/{EXPECT_DEALS[o]['closed']}"]
-    tap.ok(not bad, "stored state kpi_ratio reads as text 'won/closed'", bad)
+           and s != f"close_rate:{EXPECT_DEALS[o]['won']}/{EXPECT_DEALS[o]['closed']}"]
+    tap.ok(not bad, "stored state kpi_ratio reads as text 'close_rate:won/closed'", bad)
 
     bad = []
     for o, _, _, _, vs, *_ in rows:
         if not EXPECT_DEALS[o]["closed"]:
             continue
-        kind, _, body = vs.partition(":")
+        tag, _, rest = vs.partition(":")
+        kind, _, body = rest.partition(":")
         num, _, den = body.partition("/")
-        if kind != "value" or Decimal(num) != EXPECT_DEALS[o]["won_amt"] or Decimal(den) != EXPECT_DEALS[o]["amt"]:
+        if tag != "close_rate" or kind != "value" or Decimal(num) != EXPECT_DEALS[o]["won_amt"] \
+           or Decimal(den) != EXPECT_DEALS[o]["amt"]:
             bad.append((o, vs))
-    tap.ok(not bad, "value state reads as text 'value:won_amount/amount' with exact sums", bad)
+    tap.ok(not bad, "value state reads as text 'close_rate:value:won_amount/amount' with exact sums", bad)
 
     bad = []
     for o, _, _, _, _, wl, wu in rows:
@@ -454,7 +467,8 @@ def _():
         if e["calls"] == 0:
             if eff is not None:
                 bad.append((sdr, eff))
-        elif not close(eff, e["qualified"] / e["calls"]) or state != f"{e['qualified']}/{e['calls']}":
+        elif not close(eff, e["qualified"] / e["calls"]) or \
+                state != f"lead_qualification_efficiency:{e['qualified']}/{e['calls']}":
             bad.append((sdr, eff, state))
     tap.ok(len(rows) == len(EXPECT_LEADS) and not bad,
            "lead_qualification_efficiency = qualified/calls per SDR (NULL with no call), int4 calls column", bad)
@@ -481,7 +495,7 @@ def _():
         cr, state = cur.fetchone()
         sel = [d for d in DEALS if d[1] == owner and d[2] and lo <= d[5] < hi]
         won = sum(d[3] for d in sel)
-        exp = (won / len(sel), f"{won}/{len(sel)}") if sel else (None, None)
+        exp = (won / len(sel), f"close_rate:{won}/{len(sel)}") if sel else (None, None)
         if (cr is None) != (exp[0] is None) or (cr is not None and (not close(cr, exp[0]) or state != exp[1])):
             bad.append((owner, cr, state, exp))
     tap.ok(not bad, "prepared statement with typed parameters ($1 int, $2/$3 timestamptz) per owner and quarter", bad)
@@ -567,9 +581,9 @@ def _():
         (cr,) = struct.unpack("!d", cr_b)
         if cr != e["won"] / e["closed"] and not close(cr, e["won"] / e["closed"]):
             bad.append((owner, "rate", cr))
-        if decode_kpi_ratio(st_b) != ("count", e["won"], e["closed"]):
+        if decode_kpi_ratio(st_b) != ("close_rate", "count", e["won"], e["closed"]):
             bad.append((owner, "state", decode_kpi_ratio(st_b)))
-        if decode_kpi_ratio(vst_b) != ("value", e["won_amt"], e["amt"]):
+        if decode_kpi_ratio(vst_b) != ("close_rate", "value", e["won_amt"], e["amt"]):
             bad.append((owner, "value state", decode_kpi_ratio(vst_b)))
     tap.ok(len(rows) == 9 and not bad,
            "binary COPY TO STDOUT: float8 rates and kpi_ratio states decoded in Python match", bad)
@@ -588,8 +602,8 @@ def _():
     bad = []
     for owner, b1, b2 in cur.fetchall():
         e = EXPECT_DEALS[owner]
-        if decode_kpi_ratio(bytes(b1)) != ("count", e["won"], e["closed"]) or \
-           decode_kpi_ratio(bytes(b2)) != ("value", e["won_amt"], e["amt"]):
+        if decode_kpi_ratio(bytes(b1)) != ("close_rate", "count", e["won"], e["closed"]) or \
+           decode_kpi_ratio(bytes(b2)) != ("close_rate", "value", e["won_amt"], e["amt"]):
             bad.append(owner)
     tap.ok(not bad, "kpi_ratio_send(state) read as bytea decodes to the Python counts and sums", bad)
 
@@ -611,14 +625,16 @@ def _():
 def _():
     states = [("count", 30, 40), ("count", 0, 0), ("value", Decimal("1500.5"), Decimal("4200")),
               ("value", Decimal("0.01"), Decimal("123456789.99")),
-              ("value", Decimal("0.00005"), Decimal("10000.0001"))]
+              ("value", Decimal("0.00005"), Decimal("10000.0001")),
+              ("count", 3, 4, "lead_qualification_efficiency"), ("value", Decimal("2.5"), Decimal("4"), "close_rate")]
     cur.execute("CREATE TEMP TABLE states_in (s kpi_ratio)")
     data = build_copy_binary([(encode_kpi_ratio(*s),) for s in states])
     cur.copy_expert("COPY states_in FROM STDIN (FORMAT binary)", io.BytesIO(data))
     cur.execute("SELECT s::text FROM states_in")
     got = [r[0] for r in cur.fetchall()]
-    tap.ok(got == ["30/40", "0/0", "value:1500.5/4200", "value:0.01/123456789.99", "value:0.00005/10000.0001"],
-           "kpi_ratio built in Python goes in through binary COPY FROM STDIN (receive)", got)
+    tap.ok(got == ["30/40", "0/0", "value:1500.5/4200", "value:0.01/123456789.99", "value:0.00005/10000.0001",
+                   "lead_qualification_efficiency:3/4", "close_rate:value:2.5/4"],
+           "kpi_ratio built in Python goes in through binary COPY FROM STDIN (receive): untagged as 0.2.0 sent it, and tagged", got)
     try:
         cur.copy_expert("COPY states_in FROM STDIN (FORMAT binary)",
                         io.BytesIO(build_copy_binary([(bytes([1, 0]) + struct.pack("!qq", -1, 2),)])))
@@ -742,8 +758,8 @@ def _():
             if (cr_b, st_b, vst_b) != (None, None, None):
                 bad.append((owner, "expected NULLs"))
         elif not (close(struct.unpack("!d", cr_b)[0], e["won"] / e["closed"])
-                  and decode_kpi_ratio(st_b) == ("count", e["won"], e["closed"])
-                  and decode_kpi_ratio(vst_b) == ("value", e["won_amt"], e["amt"])):
+                  and decode_kpi_ratio(st_b) == ("close_rate", "count", e["won"], e["closed"])
+                  and decode_kpi_ratio(vst_b) == ("close_rate", "value", e["won_amt"], e["amt"])):
             bad.append((owner, cr_b, st_b, vst_b))
     tap.ok(not bad, "PQexecParams: $1 bound on the server, binary results (float8, kpi_ratio) decoded in Python", bad)
 
@@ -751,13 +767,13 @@ def _():
     sql = ("SELECT close_rate($1), wilson_lower($1, $2), $1::text, "
            "(SELECT close_rate_agg(is_won) FROM deals WHERE is_closed AND owner_id = $3) = $1")
     e = EXPECT_DEALS[4]
-    rows, meta = pq.exec_params(sql, [(encode_kpi_ratio("count", e["won"], e["closed"]), ratio_oid, 1),
+    rows, meta = pq.exec_params(sql, [(encode_kpi_ratio("count", e["won"], e["closed"], "close_rate"), ratio_oid, 1),
                                       (struct.pack("!d", 0.9), FLOAT8, 1),
                                       (struct.pack("!i", 4), INT4, 1)], binary_result=False)
     cr, wl, txt, same = [v.decode() for v in rows[0]]
     tap.ok(close(float(cr), e["won"] / e["closed"]) and close(float(wl), wilson(e["won"], e["closed"], 0.9)[0], 1e-9)
-           and txt == f"{e['won']}/{e['closed']}" and same == "t",
-           "binary parameters: a kpi_ratio built in Python (receive function), a float8 and an int4", rows)
+           and txt == f"close_rate:{e['won']}/{e['closed']}" and same == "t",
+           "binary parameters: a tagged kpi_ratio built in Python (receive function), a float8 and an int4", rows)
 
     # server-side prepared statement (Parse once, Bind/Execute many), binary out
     pq.prepare("by_quarter", "SELECT close_rate_agg(is_won) FROM deals "
@@ -773,7 +789,7 @@ def _():
                                                       (hi.isoformat().encode(), TIMESTAMPTZ, 0)],
                                        binary_result=True)
             sel = [d for d in DEALS if d[1] == owner and d[2] and lo <= d[5] < hi]
-            exp = ("count", sum(d[3] for d in sel), len(sel)) if sel else None
+            exp = ("close_rate", "count", sum(d[3] for d in sel), len(sel)) if sel else None
             got = None if rows[0][0] is None else decode_kpi_ratio(rows[0][0])
             if got != exp:
                 bad.append((owner, q, got, exp))

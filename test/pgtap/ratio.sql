@@ -50,5 +50,35 @@ SELECT is((SELECT count(*) FROM pg_aggregate WHERE aggtranstype = 'kpi_ratio'::r
 -- hashing (0.2.0), agreeing with =
 SELECT function_returns('kpi_ratio_hash', ARRAY['kpi_ratio'], 'integer');
 
+-- states carry their KPI (0.3.0): each finaliser has its own C function,
+-- and the one 0.2.0 named for both is no longer used by any SQL object
+SELECT is((SELECT prosrc FROM pg_proc WHERE oid = 'close_rate(kpi_ratio)'::regprocedure),
+          'kpi_ratio_close_rate', 'close_rate(kpi_ratio) is kpi_ratio_close_rate');
+SELECT is((SELECT prosrc FROM pg_proc WHERE oid = 'lead_qualification_efficiency(kpi_ratio)'::regprocedure),
+          'kpi_ratio_lead_qualification_efficiency',
+          'lead_qualification_efficiency(kpi_ratio) is kpi_ratio_lead_qualification_efficiency');
+SELECT is((SELECT count(*) FROM pg_proc WHERE prosrc = 'kpi_ratio_value'
+           AND pronamespace = (SELECT typnamespace FROM pg_type WHERE oid = 'kpi_ratio'::regtype)),
+          0::bigint, 'no function of the extension uses the 0.2.0 symbol kpi_ratio_value');
+SELECT is(close_rate_agg(w)::text, 'close_rate:1/2', 'close_rate_agg tags its state')
+FROM (VALUES (true), (false)) v(w);
+SELECT is(close_rate_agg(w, a)::text, 'close_rate:value:1.5/2', 'close_rate_agg(won, amount) tags its state')
+FROM (VALUES (true, 1.5), (false, 0.5)) v(w, a);
+SELECT is(lead_qualification_efficiency_agg(q, c)::text, 'lead_qualification_efficiency:1/5',
+          'lead_qualification_efficiency_agg tags its state')
+FROM (VALUES (true, 2::bigint), (false, 3)) v(q, c);
+SELECT throws_ok($$SELECT rollup(s) FROM (VALUES ('close_rate:1/2'::kpi_ratio), ('lead_qualification_efficiency:1/2')) v(s)$$,
+                 '42804', NULL, 'rollup of two KPIs'' states is 42804');
+SELECT throws_ok($$SELECT close_rate('lead_qualification_efficiency:1/2'::kpi_ratio)$$,
+                 '42804', NULL, 'close_rate refuses a lead_qualification_efficiency state');
+SELECT throws_ok($$SELECT lead_qualification_efficiency('close_rate:1/2'::kpi_ratio)$$,
+                 '42804', NULL, 'lead_qualification_efficiency refuses a close_rate state');
+SELECT is(close_rate('1/4'::kpi_ratio) + lead_qualification_efficiency('1/4'::kpi_ratio), 0.5::float8,
+          'both finalisers read untagged states');
+SELECT is(rollup(s)::text, 'close_rate:3/6', 'untagged and tagged merge into the tag')
+FROM (VALUES ('1/2'::kpi_ratio), ('close_rate:2/4')) v(s);
+SELECT throws_ok($$SELECT kpi_ratio_uncombine('value:1/1', 'value:2/2')$$,
+                 '22003', NULL, 'the value kind''s inverse below zero is 22003');
+
 SELECT * FROM finish();
 ROLLBACK;
