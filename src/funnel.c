@@ -286,7 +286,8 @@ FunnelEntryAddPoints(FunnelEntry *e, const FunnelPoint *b, int32 nb, MemoryConte
 {
 	if (e->npoints + nb > e->cap)
 	{
-		int32		cap = Max(e->cap * 2, e->npoints + nb);
+		/* most deals have a handful of points: start at 4, then double */
+		int32		cap = Max(Max(e->cap * 2, e->npoints + nb), 4);
 
 		if ((Size) cap * sizeof(FunnelPoint) > MaxAllocSize)
 			ereport(ERROR,
