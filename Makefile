@@ -17,7 +17,8 @@ EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION)
 
 MODULE_big  = salesperf
 OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-SQL_PARTS   = src/salesperf.sql $(filter-out src/salesperf.sql,$(sort $(wildcard src/*.sql)))
+# funnel.sql returns kpi_ratio (ratio.sql), so it comes after the others
+SQL_PARTS   = src/salesperf.sql $(filter-out src/salesperf.sql src/funnel.sql,$(sort $(wildcard src/*.sql))) src/funnel.sql
 
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard upgrade/$(EXTENSION)--*.sql)

@@ -8,6 +8,9 @@
 --                     crm.calls is the SDR calls on leads, and leads.calls
 --                     and leads.first_touch_at agree with it
 --   opportunities     deals worked by AEs, created from qualified leads
+--   opportunity_history  each deal's stage history, shaped like Salesforce's
+--                     OpportunityHistory: a row whenever the stage, amount,
+--                     probability or close date changes
 --   accounts          customers, each owned by an account manager (AM)
 --   account_snapshots each account's monthly recurring value
 --
@@ -58,6 +61,18 @@ CREATE TABLE crm.opportunities (
 	CHECK (NOT is_won OR is_closed)
 );
 COMMENT ON TABLE crm.opportunities IS 'deals worked by account executives; is_won implies is_closed';
+
+CREATE TABLE crm.opportunity_history (
+	history_id      bigint PRIMARY KEY,
+	opportunity_id  bigint NOT NULL,
+	stage_name      text NOT NULL,
+	amount          numeric(12,2) NOT NULL,
+	probability     integer NOT NULL,
+	close_date      date NOT NULL,             -- the expected close date at the time
+	created_at      timestamptz NOT NULL        -- when the change was logged
+);
+COMMENT ON TABLE crm.opportunity_history IS
+	'stage history: one row per change of stage, amount, probability or close date (stages skipped, moved back, reopened, several at one instant); its last row per deal has the deal''s current stage';
 
 CREATE TABLE crm.accounts (
 	account_id  bigint PRIMARY KEY,

@@ -87,7 +87,7 @@ RETURN (ARRAY['Ada','Ben','Chloe','Dan','Eva','Femi','Grace','Hugo','Ines','Jon'
 			  'Ueda','Varga','Weber','Xu','Yilmaz','Zhang','Abbott','Bauer','Costa','Dubois',
 			  'Eriksen','Flores'])[1 + floor(crm_gen.u(k, 902, seed) * 32)::int];
 
-TRUNCATE crm.users, crm.leads, crm.opportunities, crm.accounts,
+TRUNCATE crm.users, crm.leads, crm.opportunities, crm.opportunity_history, crm.accounts,
 		 crm.account_snapshots, crm.activities;
 
 -- Load without indexes, build them at the end: sorting once is about ten
@@ -95,6 +95,8 @@ TRUNCATE crm.users, crm.leads, crm.opportunities, crm.accounts,
 ALTER TABLE crm.users DROP CONSTRAINT IF EXISTS users_manager_id_fkey;
 ALTER TABLE crm.leads DROP CONSTRAINT IF EXISTS leads_pkey;
 ALTER TABLE crm.opportunities DROP CONSTRAINT IF EXISTS opportunities_pkey;
+ALTER TABLE crm.opportunity_history DROP CONSTRAINT IF EXISTS opportunity_history_pkey;
+DROP INDEX IF EXISTS crm.opportunity_history_opportunity_id_idx;
 ALTER TABLE crm.accounts DROP CONSTRAINT IF EXISTS accounts_pkey;
 ALTER TABLE crm.account_snapshots DROP CONSTRAINT IF EXISTS account_snapshots_pkey;
 ALTER TABLE crm.activities DROP CONSTRAINT IF EXISTS activities_pkey;
@@ -275,6 +277,77 @@ SELECT lead_id, lead_id,
 	   CASE WHEN closed THEN date_trunc('second', created_at + make_interval(secs => cycle_s)) END
 FROM crm_gen.opps;
 
+-- The stage history (Salesforce's OpportunityHistory): a deal enters
+-- Discovery when created and moves forward through Demo, Proposal,
+-- Negotiation to Closed Won, entries evenly spread over its cycle; a lost
+-- deal stops at a stage drawn by chance and ends in Closed Lost at closed_at;
+-- an open deal's last stage is its current one.  On the way: 12% of middle
+-- stages are skipped (never logged), 40% of stages get an amount or
+-- close-date edit (a second row of the same stage), 8% of deals that reach
+-- Negotiation move back to Proposal and forward again, 10% of lost deals are
+-- reopened once before they are lost for good, and 6% log Demo and Proposal
+-- at the same instant (a bulk update).  The last row of every deal has its
+-- current stage (checked below).
+CREATE TABLE crm_gen.opp_path AS
+SELECT o.opportunity_id AS id, o.stage, o.amount, o.is_closed, o.is_won, p.seed,
+	   o.created_at AS t_start,
+	   -- an open deal's history runs to 80% of the way to 2026-01-01 (or
+	   -- two days, for deals created at the very end of the year)
+	   coalesce(o.closed_at, greatest(o.created_at + (p.t1 - o.created_at) * 0.8,
+									  o.created_at + interval '2 days')) AS t_stop,
+	   CASE o.stage WHEN 'Discovery' THEN 1 WHEN 'Demo' THEN 2 WHEN 'Proposal' THEN 3
+			WHEN 'Negotiation' THEN 4 WHEN 'Closed Won' THEN 5
+			ELSE 1 + floor(4 * crm_gen.u(o.opportunity_id, 60, p.seed))::int END AS top,
+	   crm_gen.u(o.opportunity_id, 61, p.seed) < 0.06 AS tie,
+	   crm_gen.u(o.opportunity_id, 62, p.seed) < 0.08 AS moves_back,
+	   o.stage = 'Closed Lost' AND crm_gen.u(o.opportunity_id, 63, p.seed) < 0.10 AS reopened
+FROM crm.opportunities o CROSS JOIN crm_gen.params p;
+
+CREATE TABLE crm_gen.opp_entries AS
+SELECT h.*, j.j, (ARRAY['Discovery','Demo','Proposal','Negotiation','Closed Won'])[j.j] AS entered,
+	   -- stage j is entered (j - 1) / d of the way; a won deal enters Closed Won at closed_at
+	   h.t_start + (h.t_stop - h.t_start) * ((CASE WHEN h.tie AND j.j = 3 THEN 2 ELSE j.j END) - 1)
+				   / (CASE WHEN h.is_won THEN 4 ELSE h.top END) AS at,
+	   (h.t_stop - h.t_start) / (CASE WHEN h.is_won THEN 4 ELSE h.top END) AS gap,
+	   j.j BETWEEN 2 AND h.top - 1 AND crm_gen.u(h.id * 8 + j.j, 64, h.seed) < 0.12 AS skipped
+FROM crm_gen.opp_path h
+CROSS JOIN LATERAL generate_series(1, h.top) j(j);
+
+INSERT INTO crm.opportunity_history (history_id, opportunity_id, stage_name, amount, probability, close_date, created_at)
+SELECT e.id * 32 + e.n, e.id, e.stage_name,
+	   CASE WHEN e.final THEN e.amount
+			ELSE round(e.amount * (0.7 + 0.6 * crm_gen.u(e.id * 32 + e.n, 65, e.seed)) / 10) * 10 END,
+	   CASE e.stage_name WHEN 'Discovery' THEN 10 WHEN 'Demo' THEN 20 WHEN 'Proposal' THEN 50
+			WHEN 'Negotiation' THEN 75 WHEN 'Closed Won' THEN 100 ELSE 0 END,
+	   (CASE WHEN e.final THEN e.t_stop
+			 ELSE e.t_stop + make_interval(days => floor(30 * crm_gen.u(e.id * 32 + e.n, 66, e.seed))::int) END)::date,
+	   date_trunc('second', e.at)
+FROM (
+	-- the stage entries
+	SELECT id, seed, amount, t_stop, j AS n, entered AS stage_name, at, j = 5 AS final
+	FROM crm_gen.opp_entries WHERE NOT skipped
+	UNION ALL
+	-- amount and close-date edits: the same stage again, before the next change
+	SELECT id, seed, amount, t_stop, 8 + j, entered,
+		   at + gap * (0.2 + 0.6 * crm_gen.u(id * 8 + j, 67, seed)), false
+	FROM crm_gen.opp_entries
+	WHERE NOT skipped AND j < 5 AND NOT (tie AND j = 2) AND crm_gen.u(id * 8 + j, 68, seed) < 0.4
+	UNION ALL
+	-- a move back from Negotiation to Proposal, and forward again
+	SELECT id, seed, amount, t_stop, 16 + k, (ARRAY['Proposal','Negotiation'])[k], at + gap * (0.8 + 0.05 * k), false
+	FROM crm_gen.opp_entries CROSS JOIN generate_series(1, 2) k
+	WHERE j = 4 AND moves_back
+	UNION ALL
+	-- reopened: lost, back in its last stage, then lost for good
+	SELECT id, seed, amount, t_stop, 20 + k, (ARRAY['Closed Lost', entered])[k], at + gap * (0.9 + 0.03 * k), false
+	FROM crm_gen.opp_entries CROSS JOIN generate_series(1, 2) k
+	WHERE j = top AND reopened
+	UNION ALL
+	-- the end of a lost deal
+	SELECT id, seed, amount, t_stop, 24, 'Closed Lost', t_stop, true
+	FROM crm_gen.opp_path WHERE stage = 'Closed Lost'
+) e;
+
 -- AE meetings, spread over the deal's life so far
 INSERT INTO crm.activities (activity_id, user_id, kind, at, duration, opportunity_id)
 SELECT 1000000000000 + o.lead_id * 16 + k, o.owner_id, 'meeting',
@@ -352,6 +425,8 @@ WHERE s.value > 0;
 
 ALTER TABLE crm.leads ADD CONSTRAINT leads_pkey PRIMARY KEY (lead_id);
 ALTER TABLE crm.opportunities ADD CONSTRAINT opportunities_pkey PRIMARY KEY (opportunity_id);
+ALTER TABLE crm.opportunity_history ADD CONSTRAINT opportunity_history_pkey PRIMARY KEY (history_id);
+CREATE INDEX opportunity_history_opportunity_id_idx ON crm.opportunity_history (opportunity_id);
 ALTER TABLE crm.accounts ADD CONSTRAINT accounts_pkey PRIMARY KEY (account_id);
 ALTER TABLE crm.account_snapshots ADD CONSTRAINT account_snapshots_pkey PRIMARY KEY (account_id, month);
 ALTER TABLE crm.activities ADD CONSTRAINT activities_pkey PRIMARY KEY (activity_id);
@@ -382,6 +457,19 @@ BEGIN
 	IF bad > 0 THEN
 		RAISE EXCEPTION 'generator bug: % leads disagree with crm.calls', bad;
 	END IF;
+	-- every deal's last history row (by time, then stage order) has its
+	-- current stage, a closed deal's at closed_at
+	SELECT count(*) INTO bad
+	FROM crm.opportunities o
+	LEFT JOIN LATERAL (SELECT h.stage_name, h.created_at FROM crm.opportunity_history h
+					   WHERE h.opportunity_id = o.opportunity_id
+					   ORDER BY h.created_at DESC, array_position(ARRAY['Discovery','Demo','Proposal','Negotiation','Closed Won'], h.stage_name) DESC NULLS FIRST
+					   LIMIT 1) h ON true
+	WHERE h.stage_name IS DISTINCT FROM o.stage
+	   OR (o.is_closed AND h.created_at <> o.closed_at);
+	IF bad > 0 THEN
+		RAISE EXCEPTION 'generator bug: % opportunities disagree with their stage history', bad;
+	END IF;
 	SELECT ARRAY[avg((first_touch_at - created_at <= interval '5 minutes')::int),
 				 avg((first_touch_at - created_at > interval '1 day')::int),
 				 avg((first_touch_at IS NULL)::int)]
@@ -392,12 +480,13 @@ BEGIN
 	END IF;
 END $$;
 
-ANALYZE crm.users, crm.leads, crm.opportunities, crm.accounts, crm.account_snapshots, crm.activities;
+ANALYZE crm.users, crm.leads, crm.opportunities, crm.opportunity_history, crm.accounts, crm.account_snapshots, crm.activities;
 
 SELECT (SELECT count(*) FROM crm.users) AS users,
 	   (SELECT count(*) FROM crm.leads) AS leads,
 	   (SELECT count(*) FROM crm.calls) AS calls,
 	   (SELECT count(*) FROM crm.opportunities) AS opportunities,
+	   (SELECT count(*) FROM crm.opportunity_history) AS opportunity_history,
 	   (SELECT count(*) FROM crm.accounts) AS accounts,
 	   (SELECT count(*) FROM crm.account_snapshots) AS snapshots,
 	   (SELECT count(*) FROM crm.activities) AS activities;

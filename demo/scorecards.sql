@@ -3,7 +3,8 @@
 --
 --   psql -X -f demo/scorecards.sql
 --
--- Sections: SDR, AE and AM scorecards; top quartile vs median per role;
+-- Sections: SDR, AE (with its funnel) and AM scorecards; top quartile vs
+-- median per role;
 -- the two-step path (materialized view of daily states, rollup to month and
 -- quarter, equal to the one-step answer; refresh scheduled with pg_cron).
 -- Needs the extension in the search_path; pg_cron is optional (the schedule
@@ -146,6 +147,91 @@ SELECT demo.took('AE scorecard', :'t0') AS took \gset
 -- ===========================================================================
 \echo
 \echo '--------------------------------------------------------------------------------'
+\echo ' 2b. AE funnel: every deal''s stage history (crm.opportunity_history), per AE'
+\echo '--------------------------------------------------------------------------------'
+\echo ' funnel_agg(opportunity_id, stage_name, created_at, stages) keeps per deal its'
+\echo ' stage changes.  reached = deals whose furthest stage is that one or later (a'
+\echo ' deal logged at Negotiation has passed Demo); step conversion = reached(next) /'
+\echo ' reached(this), with the 95% Wilson interval of stage_conversion(); days in'
+\echo ' stage = median cumulative time of the closed stays in it.  The bottleneck is'
+\echo ' the step where the AE''s conversion is lowest relative to the team''s.  Cycle ='
+\echo ' time_between(Discovery, Closed Won); sales velocity = open deals x win rate x'
+\echo ' average won amount / median cycle (dollars a day the pipeline brings in).'
+SELECT clock_timestamp() AS t0 \gset
+
+CREATE TEMP TABLE ae_funnel AS
+SELECT o.owner_id,
+	   funnel_agg(h.opportunity_id, h.stage_name, h.created_at,
+				  ARRAY['Discovery','Demo','Proposal','Negotiation','Closed Won']) AS f
+FROM crm.opportunity_history h
+JOIN crm.opportunities o USING (opportunity_id)
+GROUP BY o.owner_id;
+CREATE TEMP TABLE team_funnel AS SELECT rollup(f) AS f FROM ae_funnel;
+
+\echo ' The team funnel (all AEs):'
+SELECT s.position AS "#", s.stage AS "stage", s.reached AS "reached",
+	   s.reached_in_order AS "in order", demo.pct(s.cumulative_conversion) AS "of Discovery",
+	   demo.pct(s.step_conversion) AS "to next step",
+	   CASE WHEN s.position < 5 THEN format('%s .. %s',
+			demo.pct(wilson_lower(stage_conversion(t.f, s.stage, n.stage))),
+			demo.pct(wilson_upper(stage_conversion(t.f, s.stage, n.stage)))) END AS "95% Wilson",
+	   demo.fmt_duration(time_in_stage(t.f, s.stage, 0.5)) AS "time in stage p50",
+	   demo.fmt_duration(time_in_stage(t.f, s.stage, 0.9)) AS "p90"
+FROM team_funnel t, funnel_steps(t.f) s
+LEFT JOIN funnel_steps((SELECT f FROM team_funnel)) n ON n.position = s.position + 1
+ORDER BY s.position;
+
+-- per AE and step: conversion, relative to the team's
+CREATE TEMP TABLE ae_steps AS
+SELECT a.owner_id, s.position, s.stage, n.stage AS next_stage, s.reached,
+	   s.step_conversion, ts.step_conversion AS team_conversion,
+	   s.step_conversion / nullif(ts.step_conversion, 0) AS relative,
+	   stage_conversion(a.f, s.stage, n.stage) AS conv
+FROM ae_funnel a
+CROSS JOIN LATERAL funnel_steps(a.f) s
+JOIN funnel_steps((SELECT f FROM team_funnel)) ts USING (position)
+JOIN funnel_steps((SELECT f FROM team_funnel)) n ON n.position = s.position + 1;
+
+CREATE TEMP TABLE ae_funnel_card AS
+SELECT u.user_id, u.name AS ae, a.f,
+	   (SELECT string_agg(s.reached::text, '/' ORDER BY s.position) FROM funnel_steps(a.f) s) AS reached,
+	   b.stage || '->' || b.next_stage AS bottleneck, b.step_conversion AS bottleneck_conversion,
+	   b.team_conversion, b.conv AS bottleneck_ratio,
+	   time_between(a.f, 'Discovery', 'Closed Won', 0.5) AS cycle_p50,
+	   time_between(a.f, 'Discovery', 'Closed Won', 0.9) AS cycle_p90,
+	   o.open_deals, o.win_rate, o.avg_won
+FROM ae_funnel a
+JOIN crm.users u ON u.user_id = a.owner_id
+LEFT JOIN LATERAL (SELECT * FROM ae_steps s WHERE s.owner_id = a.owner_id AND s.reached >= 5
+				   ORDER BY s.relative, s.position LIMIT 1) b ON true
+JOIN (SELECT owner_id, count(*) FILTER (WHERE NOT is_closed) AS open_deals,
+			 close_rate(is_won) FILTER (WHERE is_closed) AS win_rate,
+			 avg(amount) FILTER (WHERE is_won) AS avg_won
+	  FROM crm.opportunities GROUP BY owner_id) o ON o.owner_id = a.owner_id;
+
+SELECT c.ae AS "AE", c.reached AS "reached D/Demo/P/N/Won",
+	   (SELECT string_agg(coalesce(round(extract(epoch FROM time_in_stage(c.f, st, 0.5)) / 86400, 1)::text, '-'), '/'
+						  ORDER BY ord)
+		FROM unnest(ARRAY['Discovery','Demo','Proposal','Negotiation']) WITH ORDINALITY AS x(st, ord)) AS "days in stage p50",
+	   c.bottleneck || ' ' || demo.pct(c.bottleneck_conversion) || ' (team ' || demo.pct(c.team_conversion) || ')' AS "bottleneck step",
+	   format('%s .. %s', demo.pct(wilson_lower(c.bottleneck_ratio)), demo.pct(wilson_upper(c.bottleneck_ratio))) AS "95% Wilson",
+	   demo.fmt_duration(c.cycle_p50) AS "cycle p50", demo.fmt_duration(c.cycle_p90) AS "cycle p90",
+	   to_char(c.open_deals * c.win_rate * c.avg_won / nullif(extract(epoch FROM c.cycle_p50) / 86400, 0), 'FM999,990') AS "velocity $/day"
+FROM ae_funnel_card c
+ORDER BY c.open_deals * c.win_rate * c.avg_won / nullif(extract(epoch FROM c.cycle_p50) / 86400, 0) DESC NULLS LAST, c.ae;
+\echo ' Open stays (deals still in a stage) are not in "days in stage": per stage, the'
+\echo ' deals whose last stay there is still open:'
+SELECT s.stage AS "stage", count(*) AS "deals now in it"
+FROM crm.opportunities o
+JOIN funnel_steps((SELECT f FROM team_funnel)) s ON s.stage = o.stage
+WHERE NOT o.is_closed
+GROUP BY s.position, s.stage ORDER BY s.position;
+SELECT demo.took('AE funnel', :'t0') AS took \gset
+\echo :took
+
+-- ===========================================================================
+\echo
+\echo '--------------------------------------------------------------------------------'
 \echo ' 3. AM scorecard: portfolio growth per account manager over 2025'
 \echo '--------------------------------------------------------------------------------'
 SELECT clock_timestamp() AS t0 \gset
@@ -221,13 +307,19 @@ FROM (SELECT o.owner_id,
 	  LEFT JOIN (SELECT opportunity_id, count(*) AS meetings FROM crm.activities
 				 WHERE kind = 'meeting' GROUP BY opportunity_id) m USING (opportunity_id)
 	  GROUP BY o.owner_id
-	  HAVING count(*) FILTER (WHERE o.is_closed) >= 30) r,
+	  HAVING count(*) FILTER (WHERE o.is_closed) >= 30) r
+	 LEFT JOIN ae_funnel_card c ON c.user_id = r.owner_id,
 	 LATERAL (VALUES (1, 'OUTCOME: close rate %', 100 * r.close_rate),
 					 (2, 'value-weighted close rate %', 100 * r.value_rate),
 					 (3, 'meetings per deal', r.meetings_per_deal),
 					 (4, 'deals worked / month', r.deals_per_month),
 					 (5, 'average deal size', r.avg_amount),
-					 (6, 'days to win (mean)', r.cycle_days)) f;
+					 (6, 'days to win (mean)', r.cycle_days),
+					 (7, 'funnel: % of deals reaching Proposal', 100 * reached(c.f, 'Proposal')::float8 / nullif(reached(c.f, 'Discovery'), 0)),
+					 (8, 'funnel: Negotiation -> Won %', 100 * close_rate(stage_conversion(c.f, 'Negotiation', 'Closed Won'))),
+					 (9, 'funnel: days in Demo (median)', extract(epoch FROM time_in_stage(c.f, 'Demo', 0.5)) / 86400),
+					 (10, 'funnel: sales cycle p50, days', extract(epoch FROM c.cycle_p50) / 86400),
+					 (11, 'funnel: sales velocity $/day', c.open_deals * c.win_rate * c.avg_won / nullif(extract(epoch FROM c.cycle_p50) / 86400, 0))) f;
 
 -- AMs: outcome = upsell rate
 INSERT INTO rep_figures
@@ -269,7 +361,8 @@ SELECT demo.took('top quartile vs median', :'t0') AS took \gset
 \echo ' 5. The two-step path: daily states in materialized views, rolled up'
 \echo '--------------------------------------------------------------------------------'
 \echo ' Aggregate once per day into stored states (kpi_ratio, duration_sketch,'
-\echo ' upsell_summary); dashboards then merge the few stored rows with rollup().'
+\echo ' upsell_summary, funnel_summary); dashboards then merge the few stored rows'
+\echo ' with rollup().'
 \echo ' Days are UTC calendar days (AT TIME ZONE), so a refresh gives the same view'
 \echo ' whatever the session time zone.'
 SELECT clock_timestamp() AS t0 \gset
@@ -282,6 +375,17 @@ FROM crm.opportunities
 WHERE is_closed
 GROUP BY 1, 2;
 CREATE UNIQUE INDEX ON demo.daily_ae (day, ae_id);
+
+-- the funnel: daily states of the stage history (a deal's stays cross days;
+-- rollup() puts its rows back together exactly)
+CREATE MATERIALIZED VIEW demo.daily_funnel AS
+SELECT (h.created_at AT TIME ZONE 'UTC')::date AS day, o.owner_id AS ae_id,
+	   funnel_agg(h.opportunity_id, h.stage_name, h.created_at,
+				  ARRAY['Discovery','Demo','Proposal','Negotiation','Closed Won']) AS funnel
+FROM crm.opportunity_history h
+JOIN crm.opportunities o USING (opportunity_id)
+GROUP BY 1, 2;
+CREATE UNIQUE INDEX ON demo.daily_funnel (day, ae_id);
 
 CREATE MATERIALIZED VIEW demo.daily_sdr AS
 SELECT (created_at AT TIME ZONE 'UTC')::date AS day, owner_id AS sdr_id,
@@ -319,6 +423,11 @@ UNION ALL
 		CASE WHEN length(response::text) > 60 THEN left(response::text, 57) || '...' ELSE response::text END,
 		length(response::text)
  FROM demo.daily_sdr WHERE day = date '2025-06-02' ORDER BY sdr_id LIMIT 1)
+UNION ALL
+(SELECT 'funnel_summary', 'demo.daily_funnel.funnel',
+		CASE WHEN length(funnel::text) > 60 THEN left(funnel::text, 57) || '...' ELSE funnel::text END,
+		length(funnel::text)
+ FROM demo.daily_funnel WHERE day = date '2025-06-02' ORDER BY ae_id LIMIT 1)
 UNION ALL
 (SELECT 'upsell_summary', 'demo.daily_am.book',
 		CASE WHEN length(book::text) > 60 THEN left(book::text, 57) || '...' ELSE book::text END,
@@ -422,6 +531,24 @@ JOIN LATERAL (
 	SELECT date_trunc(g.grain, s.month)::date AS period, a.owner_id AS am_id,
 		   upsell_rate_agg(s.account_id, s.value, s.month::timestamp AT TIME ZONE 'UTC') AS b
 	FROM crm.account_snapshots s JOIN crm.accounts a USING (account_id) GROUP BY 1, 2) o USING (period, am_id)
+GROUP BY g.grain;
+INSERT INTO checks
+SELECT 'funnel (state, steps, days in stage, cycle)', g.grain, count(*),
+	   count(*) FILTER (WHERE r.f = o.f
+						  AND (SELECT array_agg(s ORDER BY s.position) FROM funnel_steps(r.f) s)::text
+							  = (SELECT array_agg(s ORDER BY s.position) FROM funnel_steps(o.f) s)::text
+						  AND time_in_stage(r.f, 'Demo', 0.5) IS NOT DISTINCT FROM time_in_stage(o.f, 'Demo', 0.5)
+						  AND time_between(r.f, 'Discovery', 'Closed Won', 0.9)
+							  IS NOT DISTINCT FROM time_between(o.f, 'Discovery', 'Closed Won', 0.9))
+FROM (VALUES ('month'), ('quarter')) g(grain)
+CROSS JOIN LATERAL (
+	SELECT date_trunc(g.grain, day)::date AS period, ae_id, rollup(funnel) AS f
+	FROM demo.daily_funnel GROUP BY 1, 2) r
+JOIN LATERAL (
+	SELECT date_trunc(g.grain, h.created_at AT TIME ZONE 'UTC')::date AS period, o.owner_id AS ae_id,
+		   funnel_agg(h.opportunity_id, h.stage_name, h.created_at,
+					  ARRAY['Discovery','Demo','Proposal','Negotiation','Closed Won']) AS f
+	FROM crm.opportunity_history h JOIN crm.opportunities o USING (opportunity_id) GROUP BY 1, 2) o USING (period, ae_id)
 GROUP BY g.grain;
 SELECT kpi AS "KPI", grain AS "rolled up to", groups AS "rep groups", matching AS "equal to one-step",
 	   groups = matching AS "all equal"

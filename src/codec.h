@@ -11,6 +11,7 @@
 
 #include "salesperf.h"
 
+#include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
 
 /*
@@ -75,5 +76,26 @@ extern int	SpScanAmount(const char *s, const char *end);
 
 /* The amount of exactly len bytes at s (already scanned), as a numeric */
 extern Numeric SpAmountFromText(const char *s, int len);
+
+/*
+ * Times of the text forms: ISO 8601 in UTC, a date alone at midnight
+ * ("2024-01-31", "2024-01-31T09:30:00.5Z"), "infinity" and "-infinity".
+ * SpReadTime reads one at *p, advancing *p: on malformed text it returns
+ * false with *error set to the detail for the caller's message; a time out
+ * of range raises 22008 naming typname (the type being read) and input.
+ */
+extern void SpAppendTime(StringInfo buf, TimestampTz t);
+pg_nodiscard extern bool SpReadTime(const char **p, const char *typname,
+									const char *input, TimestampTz *result,
+									const char **error);
+
+/*
+ * A varint length, count or offset of a binary form at buf's cursor, and a
+ * length that must be at least min and fit in what remains (what names it
+ * for the message); malformed data raises SpBinaryError naming typname.
+ */
+extern uint64 SpRecvVarint(StringInfo buf, const char *typname);
+extern int	SpRecvLength(StringInfo buf, int min, const char *what,
+						 const char *typname);
 
 #endif							/* SALESPERF_CODEC_H */

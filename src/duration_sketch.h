@@ -438,4 +438,11 @@ DsAddValue(DurationSketch *ds, int64 us)
 /* Decimal text of an int128 */
 extern DS_HIDDEN void DsAppendInt128(StringInfo buf, int128 v);
 
+/*
+ * The SQL-callable percentile accessors (duration_sketch.c), for other
+ * families that read percentiles of a sketch they build (funnel.c)
+ */
+extern Datum duration_sketch_percentile(PG_FUNCTION_ARGS);
+extern Datum duration_sketch_percentile_array(PG_FUNCTION_ARGS);
+
 #endif							/* SALESPERF_DURATION_SKETCH_H */

@@ -38,6 +38,51 @@ SpKeyTypeInit(SpKeyType *kt, Oid type)
 }
 
 void
+SpKeyTypeRequire(SpKeyType *kt, Oid type, const char *what,
+				 const char *detail, const char *hint)
+{
+	if (!SpKeyTypeInit(kt, type))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("%s key type %s has no default btree and hash operator classes",
+						what, format_type_be(type)),
+				 errdetail("%s", detail),
+				 errhint("%s", hint)));
+}
+
+void
+SpKeyCheckNewType(Oid type, const char *statetype, const char *hint)
+{
+	if (SpKeyTypeIsBuiltin(type))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("%s cannot be keyed by user-defined type %s",
+					statetype, format_type_be(type)),
+			 errdetail("A summary records its key type by OID: once the type is dropped or altered, no summary keyed by it could be read or dumped."),
+			 errhint("%s", hint)));
+}
+
+Oid
+SpKeyArgType(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (!OidIsValid(type))
+	{
+		Oid		   *argtypes;
+		int			nargs;
+
+		(void) get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
+		if (nargs > argno && !IsPolymorphicType(argtypes[argno]))
+			type = argtypes[argno];
+	}
+	if (!OidIsValid(type))
+		elog(ERROR, "could not determine the %s key type", what);
+	return type;
+}
+
+void
 SpKeyTypeInitStorage(SpKeyType *kt, Oid type)
 {
 	HeapTuple	tup;

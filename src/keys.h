@@ -52,6 +52,30 @@ typedef struct SpKeyType
 pg_nodiscard extern bool SpKeyTypeInit(SpKeyType *kt, Oid type);
 
 /*
+ * SpKeyTypeInit for a state's own keys, raising 42883 if they cannot be of
+ * this type: what names the keys in the message ("account", "deal"); detail
+ * and hint are the state's own sentences.
+ */
+extern void SpKeyTypeRequire(SpKeyType *kt, Oid type, const char *what,
+							 const char *detail, const char *hint);
+
+/*
+ * Raise 0A000 unless a new state of type statetype may be keyed by type: a
+ * flat state records its key type by OID, so only built-in key types
+ * (SpKeyTypeIsBuiltin) are taken.  hint says what to cast the key to.
+ */
+extern void SpKeyCheckNewType(Oid type, const char *statetype, const char *hint);
+
+/*
+ * The key type of argument argno of a transition function: the call's
+ * argument type, or, called without a call expression (Citus's
+ * worker_partial_agg calls the transition function through a bare
+ * FmgrInfo), the type the function declares (the concrete overloads for
+ * bigint, integer, text, uuid keys).  what names the keys for the error.
+ */
+extern Oid	SpKeyArgType(FunctionCallInfo fcinfo, int argno, const char *what);
+
+/*
  * Only the storage (length, by value), enough to walk a flat form.  Both
  * raise 42704 (SpKeyTypeMissing) if the type no longer exists.
  */

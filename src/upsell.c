@@ -115,13 +115,9 @@ static const ExpandedObjectMethods UpsellMethods = {
 static void
 UpsellKeyTypeInit(SpKeyType *kt, Oid type)
 {
-	if (!SpKeyTypeInit(kt, type))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("account key type %s has no default btree and hash operator classes",
-						format_type_be(type)),
-				 errdetail("Accounts are told apart by the key type's equality, found by hashing and sorted for a canonical state."),
-				 errhint("Use a key of type bigint, text or uuid, or cast the key to one.")));
+	SpKeyTypeRequire(kt, type, "account",
+					 "Accounts are told apart by the key type's equality, found by hashing and sorted for a canonical state.",
+					 "Use a key of type bigint, text or uuid, or cast the key to one.");
 }
 
 /*
@@ -133,14 +129,8 @@ UpsellKeyTypeInit(SpKeyType *kt, Oid type)
 static void
 UpsellCheckNewKeyType(Oid type)
 {
-	if (SpKeyTypeIsBuiltin(type))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("upsell_summary cannot be keyed by user-defined type %s",
-					format_type_be(type)),
-			 errdetail("A summary records its key type by OID: once the type is dropped or altered, no summary keyed by it could be read or dumped."),
-			 errhint("Cast the account key to a built-in type, e.g. account::text.")));
+	SpKeyCheckNewType(type, "upsell_summary",
+					  "Cast the account key to a built-in type, e.g. account::text.");
 }
 
 /*
@@ -1016,24 +1006,8 @@ upsell_summary_trans(PG_FUNCTION_ARGS)
 	kt = fcinfo->flinfo->fn_extra;
 	if (kt == NULL)
 	{
-		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+		Oid			type = SpKeyArgType(fcinfo, 1, "account");
 
-		/*
-		 * Called without a call expression (Citus's worker_partial_agg calls
-		 * the transition function through a bare FmgrInfo): the overloads for
-		 * bigint, integer, text and uuid keys declare the key type.
-		 */
-		if (!OidIsValid(type))
-		{
-			Oid		   *argtypes;
-			int			nargs;
-
-			(void) get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
-			if (nargs > 1 && !IsPolymorphicType(argtypes[1]))
-				type = argtypes[1];
-		}
-		if (!OidIsValid(type))
-			elog(ERROR, "could not determine the account key type");
 		UpsellCheckNewKeyType(type);
 		kt = UpsellCallKeyType(fcinfo, type);
 	}

@@ -78,68 +78,16 @@ UpsellSkipSpace(const char **p)
 		(*p)++;
 }
 
-/* Append a time as ISO 8601 UTC: a date at midnight, else date and time */
-static void
-UpsellAppendTime(StringInfo buf, TimestampTz t)
+/* Parse a time (codec.c) at *p, or report a syntax error */
+static TimestampTz
+UpsellReadTime(const char **p, const char *input)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
+	TimestampTz t;
+	const char *error;
 
-	if (TIMESTAMP_IS_NOBEGIN(t))
-	{
-		appendStringInfoString(buf, "-infinity");
-		return;
-	}
-	if (TIMESTAMP_IS_NOEND(t))
-	{
-		appendStringInfoString(buf, "infinity");
-		return;
-	}
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-	/* astronomical year numbering: 0 is 1 BC, as ISO 8601 has it */
-	if (tm.tm_year < 0)
-		appendStringInfo(buf, "-%04d-%02d-%02d", -tm.tm_year, tm.tm_mon, tm.tm_mday);
-	else
-		appendStringInfo(buf, "%04d-%02d-%02d", tm.tm_year, tm.tm_mon, tm.tm_mday);
-	if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0 && fsec == 0)
-		return;
-	appendStringInfo(buf, "T%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		for (len = 6; frac[len - 1] == '0'; len--)
-			;
-		appendStringInfo(buf, ".%.*s", len, frac);
-	}
-	appendStringInfoChar(buf, 'Z');
-}
-
-/* Read exactly ndigits digits (or at least, with atleast) at *p */
-static int
-UpsellReadDigits(const char **p, int ndigits, bool atleast, const char *input)
-{
-	int			v = 0;
-	int			n = 0;
-
-	while (isdigit((unsigned char) **p) && (atleast || n < ndigits))
-	{
-		if (v > 100000000)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-					 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
-		v = v * 10 + (**p - '0');
-		(*p)++;
-		n++;
-	}
-	if (n < ndigits)
-		UpsellSyntaxError(input, "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.");
-	return v;
+	if (!SpReadTime(p, "upsell_summary", input, &t, &error))
+		UpsellSyntaxError(input, error);
+	return t;
 }
 
 /* Consume the character c at *p, or report a syntax error */
@@ -149,77 +97,6 @@ UpsellExpectChar(const char **p, char c, const char *input, const char *detail)
 	if (**p != c)
 		UpsellSyntaxError(input, detail);
 	(*p)++;
-}
-
-/* Parse a time written by UpsellAppendTime */
-static TimestampTz
-UpsellReadTime(const char **p, const char *input)
-{
-	static const char *form = "A time is not in the form 2024-01-31 or 2024-01-31T09:30:00Z.";
-	struct pg_tm tm;
-	fsec_t		fsec = 0;
-	bool		bc = false;
-	TimestampTz result;
-
-	if (strncmp(*p, "-infinity", 9) == 0)
-	{
-		*p += 9;
-		TIMESTAMP_NOBEGIN(result);
-		return result;
-	}
-	if (strncmp(*p, "infinity", 8) == 0)
-	{
-		*p += 8;
-		TIMESTAMP_NOEND(result);
-		return result;
-	}
-	memset(&tm, 0, sizeof(tm));
-	if (**p == '-')
-	{
-		bc = true;
-		(*p)++;
-	}
-	tm.tm_year = UpsellReadDigits(p, 4, true, input);
-	if (bc)
-		tm.tm_year = -tm.tm_year;
-	UpsellExpectChar(p, '-', input, form);
-	tm.tm_mon = UpsellReadDigits(p, 2, false, input);
-	UpsellExpectChar(p, '-', input, form);
-	tm.tm_mday = UpsellReadDigits(p, 2, false, input);
-	if (**p == 'T')
-	{
-		(*p)++;
-		tm.tm_hour = UpsellReadDigits(p, 2, false, input);
-		UpsellExpectChar(p, ':', input, form);
-		tm.tm_min = UpsellReadDigits(p, 2, false, input);
-		UpsellExpectChar(p, ':', input, form);
-		tm.tm_sec = UpsellReadDigits(p, 2, false, input);
-		if (**p == '.')
-		{
-			int			scale = 100000;
-
-			(*p)++;
-			if (!isdigit((unsigned char) **p))
-				UpsellSyntaxError(input, form);
-			for (; isdigit((unsigned char) **p); (*p)++, scale /= 10)
-			{
-				if (scale == 0)
-					UpsellSyntaxError(input, "A time has more than 6 fractional digits.");
-				fsec += (**p - '0') * scale;
-			}
-		}
-		UpsellExpectChar(p, 'Z', input, form);
-	}
-	if (tm.tm_mon < 1 || tm.tm_mon > MONTHS_PER_YEAR ||
-		tm.tm_mday < 1 ||
-		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
-		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-		UpsellSyntaxError(input, "A time has a field out of range.");
-	if (tm2timestamp(&tm, fsec, NULL, &result) != 0 || !IS_VALID_TIMESTAMP(result))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range in upsell_summary: \"%s\"", input)));
-	return result;
 }
 
 /*
@@ -339,7 +216,7 @@ UpsellAppendSnapshot(StringInfo buf, TimestampTz at, Numeric value)
 {
 	char	   *v = UpsellNumericOut(value);
 
-	UpsellAppendTime(buf, at);
+	SpAppendTime(buf, at);
 	appendStringInfoChar(buf, '=');
 	appendStringInfoString(buf, v);
 	pfree(v);
@@ -425,44 +302,18 @@ UpsellBinaryError(const char *detail)
 	SpBinaryError("upsell_summary", detail);
 }
 
-/*
- * Read a varint (codec.c: shortest form only, at most 64 bits), with this
- * form's messages: every varint here is a length, count or time offset
- */
+/* A varint length, count or time offset (codec.c) */
 static uint64
 UpsellRecvVarint(StringInfo buf)
 {
-	const uint8 *p = (const uint8 *) buf->data + buf->cursor;
-	uint64		v = 0;
-
-	switch (SpGetVarint(&p, (const uint8 *) buf->data + buf->len, &v))
-	{
-		case SP_VARINT_OK:
-			break;
-		case SP_VARINT_TRUNCATED:
-			UpsellBinaryError("A length runs past the end of the data.");
-		case SP_VARINT_OVERLONG:
-			UpsellBinaryError("A length is not in its shortest form.");
-		case SP_VARINT_OVERFLOW:
-			UpsellBinaryError("A length is out of range.");
-	}
-	buf->cursor = (const char *) p - buf->data;
-	return v;
+	return SpRecvVarint(buf, "upsell_summary");
 }
 
 /* Read a length and check that many bytes remain */
 static int
 UpsellRecvLength(StringInfo buf, int min, const char *what)
 {
-	uint64		len = UpsellRecvVarint(buf);
-
-	if (len > (uint64) (buf->len - buf->cursor))
-		UpsellBinaryError(psprintf("The length of %s, " UINT64_FORMAT " bytes, runs past the end of the data.",
-								   what, len));
-	if (len < (uint64) min)
-		UpsellBinaryError(psprintf("The length of %s is " UINT64_FORMAT ", less than %d bytes.",
-								   what, len, min));
-	return (int) len;
+	return SpRecvLength(buf, min, what, "upsell_summary");
 }
 
 /* Read a time, finite and in range or infinite */

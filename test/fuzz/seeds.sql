@@ -80,6 +80,31 @@ SELECT 'upsell_summary', 'keyed-text-over-8k',
 	   upsell_rate_agg('customer-' || (g % 400), (g % 97) * 12.5, timestamptz '2022-01-01' + g * interval '6 hours')::text
   FROM generate_series(1, 2000) g;
 
+INSERT INTO seed
+SELECT 'funnel_summary', 'keyed-bigint',
+	   funnel_agg(d, s, t, ARRAY['Prospecting','Qualification','Proposal','Negotiation','Closed Won'])::text
+  FROM (VALUES (1, 'Prospecting', timestamptz '2024-01-01'), (1, 'Qualification', '2024-01-03'),
+			   (1, 'Closed Won', '2024-01-09'), (2, 'Prospecting', '2024-01-02'), (2, 'Closed Lost', '2024-01-02'),
+			   (3, 'Negotiation', '2024-01-04 10:30'), (3, 'Qualification', '2024-01-05')) v(d, s, t);
+INSERT INTO seed
+SELECT 'funnel_summary', 'keyed-text-awkward',
+	   funnel_agg(d, s, t, ARRAY['New lead', 'Won "big"', 'x\y', '', 'a;b'])::text
+  FROM (VALUES ('deal one', 'New lead', timestamptz '2024-01-01 10:00:00.25'), ('', '', '2024-01-02'),
+			   ('k;2', 'Won "big"', '0044-03-15 BC'), ('k;2', 'a;b', '2024-01-04'), ('"q"', 'Lost', '2024-01-04')) v(d, s, t);
+INSERT INTO seed
+SELECT 'funnel_summary', 'keyed-uuid',
+	   funnel_agg(md5(g::text)::uuid, (ARRAY['A','B','C','D'])[1 + g % 5], timestamptz '2024-01-01' + g * interval '7 hours', ARRAY['A','B','C'])::text
+  FROM generate_series(1, 40) g;
+INSERT INTO seed
+SELECT 'funnel_summary', 'keyed-int-64-stages',
+	   funnel_agg(g % 7, 's' || (g % 70), timestamptz '2024-01-01' + g * interval '1 minute', (SELECT array_agg('s' || i) FROM generate_series(1, 64) i))::text
+  FROM generate_series(1, 200) g;
+INSERT INTO seed
+SELECT 'funnel_summary', 'keyed-bigint-over-8k',
+	   funnel_agg(g % 600, (ARRAY['Lead','Qualified','Proposal','Won','Lost'])[1 + (g * 7) % 5],
+				  timestamptz '2024-01-01' + (g % 1000) * interval '90 minutes', ARRAY['Lead','Qualified','Proposal','Won'])::text
+  FROM generate_series(1, 3000) g;
+
 -- a value's binary form (the type's send function), as hex
 CREATE FUNCTION pg_temp.send_hex(type text, value text) RETURNS text
 LANGUAGE plpgsql AS $$

@@ -31,8 +31,19 @@ CREATE TABLE states AS
 SELECT g, acct AS part, close_rate_agg(won, amt) AS ratio, response_time_agg(response) AS sketch,
        upsell_rate_agg(acct, amt, at) AS book, upsell_rate_agg('a' || acct, amt, at) AS tbook
 FROM t GROUP BY 1, 2;
+-- the funnel: a stage history per deal (acct), daily states
+CREATE TABLE f AS
+SELECT i % 37 AS g, i % 5000 AS deal,
+       (ARRAY['Lead','Qualified','Proposal','Won','Lost'])[1 + (hashint4(i * 11) & 1023) % 5] AS stage,
+       timestamptz '2025-01-01' + (hashint4(i * 5) & 4095) * interval '1 hour' AS at
+FROM generate_series(1, 200000) i;
+CREATE TABLE fstates AS
+SELECT g, at::date AS day, funnel_agg(deal, stage, at, ARRAY['Lead','Qualified','Proposal','Won']) AS funnel
+FROM f GROUP BY 1, 2;
 ANALYZE t;
 ANALYZE states;
+ANALYZE f;
+ANALYZE fstates;
 SQL
 
 parallel="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 4;"
@@ -83,6 +94,10 @@ for how in states_sorted hashed sorted; do
 		"SELECT g, response_time_percentile(response, ARRAY[0.5, 0.9]), response_time_agg(response) FROM t GROUP BY g ORDER BY g" "$shape"
 	check "rollup of stored states of every family, $how" "$plan" \
 		"SELECT g, rollup(ratio), rollup(sketch), rollup(book), upsell_rate(rollup(tbook)) FROM states GROUP BY g ORDER BY g" "$shape"
+	check "funnel_agg states and accessors (bigint and text keys), $how" "$plan" \
+		"SELECT g, funnel_agg(deal, stage, at, ARRAY['Lead','Qualified','Proposal','Won']), reached(funnel_agg(deal::text, stage, at, ARRAY['Lead','Qualified','Proposal','Won']), 'Proposal'), time_between(funnel_agg(deal::text, stage, at, ARRAY['Lead','Qualified','Proposal','Won']), 'Lead', 'Won', 0.9) FROM f GROUP BY g ORDER BY g" "$shape"
+	check "rollup of daily funnel states, $how" "$plan" \
+		"SELECT g, rollup(funnel), time_in_stage(rollup(funnel), 'Qualified', 0.5) FROM fstates GROUP BY g ORDER BY g" "$shape"
 	check "every family in one grouped query, $how" "$plan" \
 		"SELECT g, close_rate(won), response_time_percentile(response, 0.5), upsell_rate(acct, amt, at), upsell_rate_agg(acct, amt, at) FROM t GROUP BY g ORDER BY g" "$shape"
 done
