@@ -156,3 +156,8 @@ SELECT business_duration('zone Europe/Rome; sun 09:00-17:00', '2025-03-30 00:00+
 	   business_duration('zone Europe/Rome; sun 00:00-24:00', '2025-10-26 00:00+02', '2025-10-27 00:00+01') AS autumn_whole_day,
 	   business_duration('zone Australia/Lord_Howe; sun 00:00-24:00', '2025-04-06 00:00+11', '2025-04-07 00:00+10:30') AS lord_howe_24h30,
 	   business_duration('zone Pacific/Chatham; sun 00:00-24:00', '2025-09-28 00:00+12:45', '2025-09-29 00:00+13:45') AS chatham_23h;
+
+-- leave the database as it was (the files run in any order in one database)
+SET client_min_messages = warning;
+DROP SCHEMA calref CASCADE;
+RESET client_min_messages;

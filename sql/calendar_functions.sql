@@ -171,3 +171,9 @@ FROM calfn_serial s JOIN calfn_rows r USING (id) WHERE r.id % 100 = 0;
 SELECT response_time_percentile(d, 0.9) IS NOT NULL AS p90,
 	   share_within(response_time_agg(d), '5 minutes') = avg((d <= '5 minutes')::int) AS share_matches
 FROM (SELECT d FROM calfn_serial WHERE id <= 500) s;
+
+-- leave the database as it was (the files run in any order in one database)
+DROP TABLE calfn_cal, calfn_inst, calfn_add, calfn_rows;
+SET client_min_messages = warning;
+DROP SCHEMA calref CASCADE;
+RESET client_min_messages;

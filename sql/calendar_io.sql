@@ -164,3 +164,6 @@ SELECT '\x01 03 555443 00 00 00 00 00 00 00 ffffffff0f'::bytea AS payload :recei
 -- overlong varints (not the shortest form): a day's count, the zone's length
 SELECT '\x01 03 555443 8000 00 00 00 00 00 00 00'::bytea AS payload :receive
 SELECT '\x01 8300 555443 00 00 00 00 00 00 00 00'::bytea AS payload :receive
+
+-- leave the database as it was (the files run in any order in one database)
+DROP TABLE cal_io, cal_team;

@@ -36,14 +36,15 @@ SELECT setseed(0.5);
 CREATE TABLE cals (id int PRIMARY KEY, cal business_calendar);
 INSERT INTO cals VALUES (1, :'cal');
 CREATE TABLE pairs AS
-SELECT g AS id, 1 AS cal_id, a, a + make_interval(secs => exp(ln(60) + random() * ln(365 * 86400 / 60.0))) AS b
+SELECT g AS id, 1 AS cal_id, a, a + make_interval(secs => exp(ln(60) + random() * ln(365 * 86400 / 60.0))) AS b,
+       a + interval '1 hour' AS b_hour, a + interval '10 years' AS b_decade
 FROM (SELECT g, timestamptz '2024-01-01 00:00+00' + make_interval(secs => random() * 365 * 86400) AS a
       FROM generate_series(1, $rows) g) s;
 CREATE TABLE subset AS SELECT * FROM pairs WHERE id <= $subset;
 -- what the day-by-day SQL reads: weekly hours and holidays as rows
 CREATE TABLE hours (dow int, f time, t time);
-INSERT INTO hours SELECT d, '09:00', '13:00' FROM generate_series(1, 5) d
-	UNION ALL SELECT d, '14:00', '18:00' FROM generate_series(1, 5) d UNION ALL SELECT 6, '09:00', '12:00';
+INSERT INTO hours SELECT d, time '09:00', time '13:00' FROM generate_series(1, 5) d
+	UNION ALL SELECT d, time '14:00', time '18:00' FROM generate_series(1, 5) d UNION ALL SELECT 6, time '09:00', time '12:00';
 CREATE TABLE holidays (day date PRIMARY KEY);
 -- the calendar as a constant: an immutable SQL function, inlined and folded
 SELECT format('CREATE FUNCTION bcal() RETURNS business_calendar LANGUAGE sql IMMUTABLE AS %L',
@@ -60,9 +61,9 @@ c="bcal()"
 dur="SELECT sum(extract(epoch FROM business_duration($c, a, b))) FROM pairs"
 echo "-- business_duration against b - a (goal <= 2.5x)"
 bench_report "$(q 'SELECT sum(extract(epoch FROM b - a)) FROM pairs'), $(q "$dur")" | tee $out/1.txt
-echo "-- 10-year against 1-hour spans (goal <= 1.2x)"
-bench_report "$(q "SELECT sum(extract(epoch FROM business_duration($c, a, a + interval '1 hour'))) FROM pairs"),
-	$(q "SELECT sum(extract(epoch FROM business_duration($c, a, a + interval '10 years'))) FROM pairs")" | tee $out/2.txt
+echo "-- 10-year against 1-hour spans, ends precomputed (goal <= 1.2x)"
+bench_report "$(q "SELECT sum(extract(epoch FROM business_duration($c, a, b_hour))) FROM pairs"),
+	$(q "SELECT sum(extract(epoch FROM business_duration($c, a, b_decade))) FROM pairs")" | tee $out/2.txt
 echo "-- calendar from a table column per row against a constant (goal <= 1.2x)"
 bench_report "$(q "SELECT sum(extract(epoch FROM business_duration($c, a, b))) FROM pairs p JOIN cals c ON c.id = p.cal_id"),
 	$(q "SELECT sum(extract(epoch FROM business_duration(c.cal, a, b))) FROM pairs p JOIN cals c ON c.id = p.cal_id")" | tee $out/4.txt

@@ -115,8 +115,8 @@ for kind in member comment depends function aggregate operator opclass 'opfamily
 	grep -q "^$kind " "$work/fresh.cat" || echo "# no '$kind' lines in the fresh catalog"
 done
 [ "$(grep -c '^function ' "$work/fresh.cat")" -gt 50 ] && [ "$(grep -c '^aggregate ' "$work/fresh.cat")" -ge 9 ] &&
-	[ "$(grep -c '^opclass hash ' "$work/fresh.cat")" -eq 3 ]
-ok $? "the fresh catalog lists $(grep -c '^member ' "$work/fresh.cat") members, $(grep -c '^function ' "$work/fresh.cat") functions, $(grep -c '^aggregate ' "$work/fresh.cat") aggregates, 3 hash opclasses"
+	[ "$(grep -c '^opclass hash ' "$work/fresh.cat")" -ge 3 ]
+ok $? "the fresh catalog lists $(grep -c '^member ' "$work/fresh.cat") members, $(grep -c '^function ' "$work/fresh.cat") functions, $(grep -c '^aggregate ' "$work/fresh.cat") aggregates, $(grep -c '^opclass hash ' "$work/fresh.cat") hash opclasses"
 
 # update_from RELEASE: install RELEASE in schema kpi of a new database, store
 # states of every type, update to the default version, and check the states
