@@ -86,7 +86,7 @@ INSERT INTO seed VALUES
 	('business_calendar', 'utc-empty', 'zone UTC'),
 	('business_calendar', 'rome-split-holidays',
 	 'zone Europe/Rome; mon-fri 09:00-13:00,14:00-18:00; sat 09:00-12:00; 2025-12-24 09:00-13:00; 2025-12-25 closed'),
-	('business_calendar', 'santiago-wrap', 'zone America/Santiago; fri-mon 20:00-24:00; sat,sun 00:00-06:00; 2025-09-07 00:30-01:30'),
+	('business_calendar', 'santiago-wrap', 'zone America/Santiago; fri-mon 00:00-06:00,20:00-24:00; wed 12:00-13:00; 2025-09-07 00:30-01:30'),
 	('business_calendar', 'lord-howe-seconds', 'zone Australia/Lord_Howe; mon,wed,fri 01:59:59-02:30:01; tue 00:00-24:00'),
 	('business_calendar', 'chatham-extremes', 'zone Pacific/Chatham; sun 23:59-24:00; 0001-01-01 00:00-00:01; 9999-12-31 closed'),
 	('business_calendar', 'new-york-lower-case', 'ZONE america/new_york; MON-FRI 8:30-17:00');
