@@ -46,6 +46,20 @@ CREATE TABLE crm.leads (
 );
 COMMENT ON TABLE crm.leads IS 'inbound leads; first_touch_at NULL means nobody ever contacted the lead';
 
+-- SDR teams: each works its leads in its own time zone, with its own
+-- business_calendar (weekly hours and local holidays); every SDR is in one
+CREATE TABLE crm.sdr_teams (
+	team_id     integer PRIMARY KEY,
+	name        text NOT NULL,
+	calendar    business_calendar NOT NULL
+);
+COMMENT ON TABLE crm.sdr_teams IS 'SDR teams and their working calendars (zone, weekly hours, local holidays)';
+CREATE TABLE crm.sdr_team_members (
+	user_id     integer PRIMARY KEY,           -- an SDR (crm.users)
+	team_id     integer NOT NULL REFERENCES crm.sdr_teams
+);
+COMMENT ON TABLE crm.sdr_team_members IS 'the team of every SDR';
+
 CREATE TABLE crm.opportunities (
 	opportunity_id  bigint PRIMARY KEY,
 	lead_id         bigint,                    -- source lead

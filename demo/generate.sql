@@ -142,6 +142,21 @@ FROM crm_gen.reps r
 JOIN crm_gen.managers m ON m.role = r.role AND m.team = r.idx / 8
 CROSS JOIN crm_gen.params p;
 
+-- SDR teams: EMEA works from Rome, AMER from New York, each with its hours
+-- and its local holidays of 2025 (and short days); SDRs alternate between
+-- the two.  Leads arrive around the clock and at weekends (created_at is
+-- uniform over the year), so many wait for the team's next opening.
+TRUNCATE crm.sdr_team_members, crm.sdr_teams;
+INSERT INTO crm.sdr_teams VALUES
+	(1, 'EMEA (Rome)', 'zone Europe/Rome; mon-fri 09:00-13:00,14:00-18:00; 2025-01-01 closed; 2025-01-06 closed; '
+		'2025-04-21 closed; 2025-04-25 closed; 2025-05-01 closed; 2025-06-02 closed; 2025-08-15 closed; '
+		'2025-11-01 closed; 2025-12-08 closed; 2025-12-24 09:00-13:00; 2025-12-25 closed; 2025-12-26 closed; '
+		'2025-12-31 09:00-13:00'),
+	(2, 'AMER (New York)', 'zone America/New_York; mon-fri 08:00-17:00; 2025-01-01 closed; 2025-01-20 closed; '
+		'2025-05-26 closed; 2025-07-04 closed; 2025-09-01 closed; 2025-11-27 closed; 2025-11-28 08:00-12:00; '
+		'2025-12-24 08:00-12:00; 2025-12-25 closed');
+INSERT INTO crm.sdr_team_members SELECT user_id, 1 + idx % 2 FROM crm_gen.reps WHERE role = 'SDR';
+
 -- Leads, with every per-lead draw computed once.  Response time: never
 -- contacted (2-12%, more for low-effort SDRs); within minutes (5-50%, more
 -- for high effort); otherwise lognormal around 1.5-4.5 hours with a tail of

@@ -105,6 +105,51 @@ ORDER BY s.qualified::float8 / s.leads DESC;
 SELECT demo.took('SDR scorecard', :'t0') AS took \gset
 \echo :took
 
+\echo
+\echo ' 1b. The same SDRs in business hours: response time counted in the open hours'
+\echo ' of each team''s own calendar (crm.sdr_teams: EMEA Rome 09-13 and 14-18, AMER'
+\echo ' New York 08-17, each with its local holidays), business = business_duration('
+\echo ' calendar, created_at, first_touch_at).  A lead that arrives at 23:10 on a'
+\echo ' Friday and is called at 09:02 on Monday waited 2 business minutes, not 58 hours.'
+\echo ' "arrived closed": leads created while the team was closed.  The ranks are by'
+\echo ' p90, calendar and business: an SDR who answers every lead at the next opening'
+\echo ' climbs, one who lets leads wait through open hours falls.'
+SELECT clock_timestamp() AS t0 \gset
+CREATE TEMP TABLE sdr_business AS
+SELECT l.owner_id, t.name AS team, count(*) AS leads,
+	   count(*) FILTER (WHERE NOT is_open(t.calendar, l.created_at)) AS arrived_closed,
+	   response_time_agg(l.first_touch_at - l.created_at) AS calendar,
+	   response_time_agg(business_duration(t.calendar, l.created_at, l.first_touch_at)) AS business
+FROM crm.leads l
+JOIN crm.sdr_team_members m ON m.user_id = l.owner_id
+JOIN crm.sdr_teams t ON t.team_id = m.team_id
+GROUP BY l.owner_id, t.name;
+SELECT u.name AS "SDR", b.team AS "team",
+	   demo.pct(b.arrived_closed::float8 / b.leads) AS "arrived closed",
+	   demo.fmt_duration(response_time_percentile(b.calendar, 0.5)) AS "p50 calendar",
+	   demo.fmt_duration(response_time_percentile(b.business, 0.5)) AS "p50 business",
+	   demo.fmt_duration(response_time_percentile(b.calendar, 0.9)) AS "p90 calendar",
+	   demo.fmt_duration(response_time_percentile(b.business, 0.9)) AS "p90 business",
+	   demo.pct(share_within(b.calendar, interval '5 minutes') * response_time_count(b.calendar) / b.leads) AS "<= 5 min",
+	   demo.pct(share_within(b.business, interval '5 minutes') * response_time_count(b.business) / b.leads) AS "<= 5 business min",
+	   rank() OVER (ORDER BY response_time_percentile(b.calendar, 0.9)) AS "rank calendar",
+	   rank() OVER (ORDER BY response_time_percentile(b.business, 0.9)) AS "rank business"
+FROM sdr_business b JOIN crm.users u ON u.user_id = b.owner_id
+ORDER BY response_time_percentile(b.business, 0.9);
+-- business time never exceeds calendar time, and is 0 for a lead answered
+-- before its team opened
+DO $$ BEGIN
+	IF EXISTS (SELECT 1 FROM crm.leads l JOIN crm.sdr_team_members m ON m.user_id = l.owner_id
+			   JOIN crm.sdr_teams t ON t.team_id = m.team_id
+			   WHERE business_duration(t.calendar, l.created_at, l.first_touch_at) > l.first_touch_at - l.created_at
+				  OR (l.first_touch_at < next_open(t.calendar, l.created_at)
+					  AND business_duration(t.calendar, l.created_at, l.first_touch_at) <> '0')) THEN
+		RAISE EXCEPTION 'business response time check failed';
+	END IF;
+END $$;
+SELECT demo.took('SDR business hours', :'t0') AS took \gset
+\echo :took
+
 -- ===========================================================================
 \echo
 \echo '--------------------------------------------------------------------------------'

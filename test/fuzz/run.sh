@@ -32,7 +32,7 @@ set -u
 
 secs=${1:-${SP_FUZZ_SECONDS:-60}}
 jobs=${SP_FUZZ_JOBS:-2}
-targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text duration_sketch.binary upsell_summary.text upsell_summary.binary funnel_summary.text funnel_summary.binary"}
+targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text duration_sketch.binary upsell_summary.text upsell_summary.binary funnel_summary.text funnel_summary.binary business_calendar.text business_calendar.binary"}
 out=${SP_FUZZ_DIR:-$SP_ROOT/test/results/fuzz}
 here=$SP_ROOT/test/fuzz
 

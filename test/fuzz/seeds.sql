@@ -104,6 +104,25 @@ SELECT 'funnel_summary', 'keyed-bigint-over-8k',
 	   funnel_agg(g % 600, (ARRAY['Lead','Qualified','Proposal','Won','Lost'])[1 + (g * 7) % 5],
 				  timestamptz '2024-01-01' + (g % 1000) * interval '90 minutes', ARRAY['Lead','Qualified','Proposal','Won'])::text
   FROM generate_series(1, 3000) g;
+-- business_calendar: zones with DST, midnight and 30/45-minute shifts,
+-- wrapping and listed days, seconds, exceptions, the extremes, over 8 kB
+INSERT INTO seed VALUES
+	('business_calendar', 'utc-empty', 'zone UTC'),
+	('business_calendar', 'rome-split-holidays',
+	 'zone Europe/Rome; mon-fri 09:00-13:00,14:00-18:00; sat 09:00-12:00; 2025-12-24 09:00-13:00; 2025-12-25 closed'),
+	('business_calendar', 'santiago-wrap', 'zone America/Santiago; fri-mon 00:00-06:00,20:00-24:00; wed 12:00-13:00; 2025-09-07 00:30-01:30'),
+	('business_calendar', 'lord-howe-seconds', 'zone Australia/Lord_Howe; mon,wed,fri 01:59:59-02:30:01; tue 00:00-24:00'),
+	('business_calendar', 'chatham-extremes', 'zone Pacific/Chatham; sun 23:59-24:00; 0001-01-01 00:00-00:01; 9999-12-31 closed'),
+	('business_calendar', 'new-york-lower-case', 'ZONE america/new_york; MON-FRI 8:30-17:00');
+INSERT INTO seed
+SELECT 'business_calendar', 'many-ranges-over-8k',
+	   ('zone Asia/Kolkata; mon ' || string_agg(to_char(time '00:00' + g * interval '2 minutes', 'HH24:MI') || '-'
+			|| to_char(time '00:00' + g * interval '2 minutes' + interval '1 minute', 'HH24:MI'), ',' ORDER BY g))::business_calendar::text
+  FROM generate_series(0, 700) g;
+INSERT INTO seed
+SELECT 'business_calendar', 'holidays-over-8k',
+	   ('zone Europe/Berlin; mon-fri 09:00-17:00; ' || string_agg(to_char(d, 'YYYY-MM-DD') || ' closed', '; ' ORDER BY d))::business_calendar::text
+  FROM generate_series(date '2000-01-01', '2040-12-31', '10 days') d;
 
 -- a value's binary form (the type's send function), as hex
 CREATE FUNCTION pg_temp.send_hex(type text, value text) RETURNS text

@@ -60,7 +60,7 @@ q postgres -c "CREATE DATABASE $db" -c "CREATE DATABASE $logdb" -c "CREATE ROLE 
 # The sample CRM (as scripts/demo loads it, at 1/20 of the demo's size)
 status=0
 q $db -c 'CREATE SCHEMA kpi' -c 'CREATE EXTENSION salesperf SCHEMA kpi' >/dev/null &&
-	q $db -f "$SP_ROOT/demo/crm_schema.sql" >/dev/null &&
+	PGOPTIONS='-c search_path=public,kpi' q $db -f "$SP_ROOT/demo/crm_schema.sql" >/dev/null &&
 	PGOPTIONS='-c search_path=public,kpi' q $db -v scale=0.05 -f "$SP_ROOT/demo/generate.sql" >"$work/generate.log" 2>&1 ||
 	status=1
 ok $status "sample CRM loaded (demo/generate.sql, scale 0.05)"
