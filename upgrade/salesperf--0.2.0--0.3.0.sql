@@ -130,50 +130,6 @@ COMMENT ON FUNCTION @extschema@.funnel_summary_hash(@extschema@.funnel_summary) 
 CREATE OPERATOR @extschema@.= (
 	LEFTARG = @extschema@.funnel_summary, RIGHTARG = @extschema@.funnel_summary,
 	FUNCTION = @extschema@.funnel_summary_eq,
--- ---- issue 11: business time ----
--- the business_calendar type and business_duration, business_add, is_open,
--- next_open (src/calendar.sql)
-CREATE TYPE @extschema@.business_calendar;
-
-CREATE FUNCTION @extschema@.business_calendar_in(cstring) RETURNS @extschema@.business_calendar
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.business_calendar_out(@extschema@.business_calendar) RETURNS cstring
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.business_calendar_recv(internal) RETURNS @extschema@.business_calendar
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.business_calendar_send(@extschema@.business_calendar) RETURNS bytea
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE TYPE @extschema@.business_calendar (
-	INPUT = @extschema@.business_calendar_in,
-	OUTPUT = @extschema@.business_calendar_out,
-	RECEIVE = @extschema@.business_calendar_recv,
-	SEND = @extschema@.business_calendar_send,
-	INTERNALLENGTH = VARIABLE,
-	ALIGNMENT = int4,
-	STORAGE = extended
-);
-COMMENT ON TYPE @extschema@.business_calendar IS
-	'working-time calendar: a tz database zone, weekly open hours and date exceptions, e.g. ''zone Europe/Rome; mon-fri 09:00-13:00,14:00-18:00; 2025-12-25 closed''';
-
-COMMENT ON FUNCTION @extschema@.business_calendar_in(cstring) IS 'text input of business_calendar';
-COMMENT ON FUNCTION @extschema@.business_calendar_out(@extschema@.business_calendar) IS 'canonical text output of business_calendar';
-COMMENT ON FUNCTION @extschema@.business_calendar_recv(internal) IS 'binary input of business_calendar';
-COMMENT ON FUNCTION @extschema@.business_calendar_send(@extschema@.business_calendar) IS 'binary output of business_calendar';
-
--- Equality: the same zone, weekly hours and exceptions (canonical bytes)
-CREATE FUNCTION @extschema@.business_calendar_eq(@extschema@.business_calendar, @extschema@.business_calendar) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION @extschema@.business_calendar_ne(@extschema@.business_calendar, @extschema@.business_calendar) RETURNS boolean
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION @extschema@.business_calendar_eq(@extschema@.business_calendar, @extschema@.business_calendar) IS
-	'true if two calendars have the same zone, weekly hours and exceptions';
-COMMENT ON FUNCTION @extschema@.business_calendar_ne(@extschema@.business_calendar, @extschema@.business_calendar) IS
-	'true unless two calendars have the same zone, weekly hours and exceptions';
-
-CREATE OPERATOR @extschema@.= (
-	LEFTARG = @extschema@.business_calendar, RIGHTARG = @extschema@.business_calendar,
-	FUNCTION = @extschema@.business_calendar_eq,
 	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
 	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel,
 	HASHES
@@ -324,6 +280,56 @@ CREATE FUNCTION @extschema@.deal_count(@extschema@.funnel_summary) RETURNS bigin
 	AS 'MODULE_PATHNAME', 'funnel_summary_deal_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.deal_count(@extschema@.funnel_summary) IS
 	'number of distinct deals in a funnel summary';
+
+-- ---- issue 11: business time ----
+-- the business_calendar type and business_duration, business_add, is_open,
+-- next_open (src/calendar.sql)
+CREATE TYPE @extschema@.business_calendar;
+
+CREATE FUNCTION @extschema@.business_calendar_in(cstring) RETURNS @extschema@.business_calendar
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.business_calendar_out(@extschema@.business_calendar) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.business_calendar_recv(internal) RETURNS @extschema@.business_calendar
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.business_calendar_send(@extschema@.business_calendar) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE @extschema@.business_calendar (
+	INPUT = @extschema@.business_calendar_in,
+	OUTPUT = @extschema@.business_calendar_out,
+	RECEIVE = @extschema@.business_calendar_recv,
+	SEND = @extschema@.business_calendar_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+COMMENT ON TYPE @extschema@.business_calendar IS
+	'working-time calendar: a tz database zone, weekly open hours and date exceptions, e.g. ''zone Europe/Rome; mon-fri 09:00-13:00,14:00-18:00; 2025-12-25 closed''';
+
+COMMENT ON FUNCTION @extschema@.business_calendar_in(cstring) IS 'text input of business_calendar';
+COMMENT ON FUNCTION @extschema@.business_calendar_out(@extschema@.business_calendar) IS 'canonical text output of business_calendar';
+COMMENT ON FUNCTION @extschema@.business_calendar_recv(internal) IS 'binary input of business_calendar';
+COMMENT ON FUNCTION @extschema@.business_calendar_send(@extschema@.business_calendar) IS 'binary output of business_calendar';
+
+-- Equality: the same zone, weekly hours and exceptions (canonical bytes)
+CREATE FUNCTION @extschema@.business_calendar_eq(@extschema@.business_calendar, @extschema@.business_calendar) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION @extschema@.business_calendar_ne(@extschema@.business_calendar, @extschema@.business_calendar) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION @extschema@.business_calendar_eq(@extschema@.business_calendar, @extschema@.business_calendar) IS
+	'true if two calendars have the same zone, weekly hours and exceptions';
+COMMENT ON FUNCTION @extschema@.business_calendar_ne(@extschema@.business_calendar, @extschema@.business_calendar) IS
+	'true unless two calendars have the same zone, weekly hours and exceptions';
+
+CREATE OPERATOR @extschema@.= (
+	LEFTARG = @extschema@.business_calendar, RIGHTARG = @extschema@.business_calendar,
+	FUNCTION = @extschema@.business_calendar_eq,
+	COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+	RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel,
+	HASHES
+);
+CREATE OPERATOR @extschema@.<> (
 	LEFTARG = @extschema@.business_calendar, RIGHTARG = @extschema@.business_calendar,
 	FUNCTION = @extschema@.business_calendar_ne,
 	COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),

@@ -104,6 +104,7 @@ SELECT 'funnel_summary', 'keyed-bigint-over-8k',
 	   funnel_agg(g % 600, (ARRAY['Lead','Qualified','Proposal','Won','Lost'])[1 + (g * 7) % 5],
 				  timestamptz '2024-01-01' + (g % 1000) * interval '90 minutes', ARRAY['Lead','Qualified','Proposal','Won'])::text
   FROM generate_series(1, 3000) g;
+
 -- business_calendar: zones with DST, midnight and 30/45-minute shifts,
 -- wrapping and listed days, seconds, exceptions, the extremes, over 8 kB
 INSERT INTO seed VALUES
