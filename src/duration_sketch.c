@@ -237,6 +237,21 @@ DsStateForUpdate(FunctionCallInfo fcinfo, DurationSketch *ds)
 	return DsMutable(ds);
 }
 
+/*
+ * What a transition, inverse or combine function returns: in an aggregate,
+ * the working state as it is; called any other way, the stored form.  A
+ * working form (unsorted exact values with room, dense windows with pending
+ * values) lives only in an aggregate's memory: what a direct call returns
+ * can be stored in a table, compared and hashed by its bytes.
+ */
+static pg_attribute_always_inline Datum
+DsReturnState(FunctionCallInfo fcinfo, DurationSketch *ds)
+{
+	if (likely(SpMayUpdateInPlace(fcinfo)))
+		PG_RETURN_POINTER(ds);
+	PG_RETURN_POINTER(DsCanonical(ds));
+}
+
 /* Set or check the relative accuracy of a state being built */
 static inline void
 DsUseAlpha(DurationSketch *ds, double alpha)
@@ -272,9 +287,15 @@ DsStateArg(FunctionCallInfo fcinfo)
 static pg_attribute_always_inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
+	/* the common case, tested once: the executor's own working state */
+	if (likely(SpMayUpdateInPlace(fcinfo) && ds->format != DS_FORMAT_COMPACT))
+	{
+		DsUseAlpha(ds, alpha);
+		PG_RETURN_POINTER(DsAddValue(ds, us));
+	}
 	ds = DsStateForUpdate(fcinfo, ds);
 	DsUseAlpha(ds, alpha);
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 /* One value into the state argument 0, at relative accuracy alpha */
@@ -343,9 +364,9 @@ DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 	DsCheckP(p);
 	/* the empty initial state gets room for the p (a new state) */
 	ds = DsAlloc(ds, DS_FORMAT_EXACT, 1, sizeof(int64) * DS_EXACT_MAX);
-	DsParams(ds)[0] = p;
+	DsParams(ds)[0] = DsNormalP(p);
 	DsUseAlpha(ds, DS_ALPHA_DEFAULT);
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 /* The elements of a p array as float8, NaN for NULL; checks each p */
@@ -372,28 +393,35 @@ DsArrayParams(ArrayType *arr, int *n)
 		{
 			res[j] = DatumGetFloat8(elems[j]);
 			DsCheckP(res[j]);
+			res[j] = DsNormalP(res[j]);
 		}
 	}
 	return res;
 }
 
-/* True if the p array holds exactly the p's recorded in the state */
+/*
+ * True if the p array holds exactly the p's recorded in the state, compared
+ * as numbers (DsSameP: -0 is 0), as the scalar form compares its p
+ */
 static inline bool
 DsSameParams(DurationSketch *ds, ArrayType *arr)
 {
+	const float8 *p;
+
 	if (ARR_HASNULL(arr) || ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != ds->nparams)
 	{
 		int			n;
-		float8	   *p = DsArrayParams(arr, &n);
 
+		p = DsArrayParams(arr, &n);
 		if (n != ds->nparams)
 			return false;
-		for (int j = 0; j < n; j++)
-			if (!(p[j] == DsParams(ds)[j] || (isnan(p[j]) && isnan(DsParams(ds)[j]))))
-				return false;
-		return true;
 	}
-	return memcmp(ARR_DATA_PTR(arr), DsParams(ds), sizeof(float8) * ds->nparams) == 0;
+	else
+		p = (const float8 *) ARR_DATA_PTR(arr);
+	for (int j = 0; j < ds->nparams; j++)
+		if (!DsSameP(p[j], DsParams(ds)[j]))
+			return false;
+	return true;
 }
 
 /* One-step aggregates with a p array: record it on the first row, then compare */
@@ -416,7 +444,7 @@ DsTransitionPArray(FunctionCallInfo fcinfo, int64 us)
 	memcpy(DsParams(ds), params, sizeof(float8) * n);
 	DsUseAlpha(ds, DS_ALPHA_DEFAULT);
 	/* an empty p array is recorded by having a value with nparams 0 */
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_trans_interval_p);
@@ -487,10 +515,11 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 		}
 		else if (ds->nvalues == 0)
 			ds->min_us = ds->max_us = 0;
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->count - 1 <= DS_EXACT_MAX || us <= ds->min_us || us >= ds->max_us)
 		PG_RETURN_NULL();
+	ds = DsFlushPending(ds);
 	if (us != 0)
 	{
 		int32		i = DsIndexOf(ds, us);
@@ -512,7 +541,7 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 	}
 	ds->count--;
 	DsSetSum(ds, DsGetSum(ds) - us);
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_inv_interval);
@@ -544,9 +573,11 @@ DsCheckCompatible(DurationSketch *a, DurationSketch *b)
 				 errmsg("cannot merge duration sketches of different relative accuracy"),
 				 errdetail("One sketch has relative accuracy %g, the other %g.", a->alpha, b->alpha),
 				 errhint("Build every sketch that is rolled up together with the same relative_accuracy argument of response_time_agg().")));
-	if (a->nparams != b->nparams ||
-		memcmp(DsParams(a), DsParams(b), sizeof(float8) * a->nparams) != 0)
+	if (a->nparams != b->nparams)
 		DsVaryingP();
+	for (int j = 0; j < a->nparams; j++)
+		if (!DsSameP(DsParams(a)[j], DsParams(b)[j]))
+			DsVaryingP();
 }
 
 /* Fold the totals of other into ds */
@@ -576,12 +607,16 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	DurationSketch *ds;
 
 	if (other->count == 0 && other->nparams == 0)
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	{
+		if (SpMayUpdateInPlace(fcinfo))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(DsCanonical(PG_GETARG_DURATION_SKETCH_P(0)));
+	}
 	ds = PG_GETARG_DURATION_SKETCH_P(0);
 	if (ds->count == 0 && ds->nparams == 0)
 	{
 		/* a copy of other, never other itself (it is not ours) */
-		PG_RETURN_POINTER(DsMutable(other));
+		return DsReturnState(fcinfo, DsMutable(other));
 	}
 	DsCheckCompatible(ds, other);
 	/*
@@ -598,7 +633,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 		memcpy(DsValues(ds) + ds->nvalues, DsValues(other), sizeof(int64) * other->nvalues);
 		ds->nvalues += other->nvalues;
 		DsMergeTotals(ds, other);
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->format == DS_FORMAT_EXACT)
 		ds = DsExactToDense(ds);
@@ -609,7 +644,8 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		DurationSketch *od = other->format == DS_FORMAT_COMPACT ? DsCompactToDense(other) : other;
+		/* decoded if compact, a flushed copy if it has pending values */
+		DurationSketch *od = DsReadable(other);
 		int32		nf,
 					nl,
 					pf,
@@ -626,7 +662,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 				DsPos(ds)[i - ds->pos_lo] += DsPos(od)[i - od->pos_lo];
 	}
 	DsMergeTotals(ds, other);
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 /*
@@ -644,7 +680,11 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 	DurationSketch *ds;
 
 	if (other->count == 0)
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	{
+		if (SpMayUpdateInPlace(fcinfo))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(DsCanonical(PG_GETARG_DURATION_SKETCH_P(0)));
+	}
 	ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
 	DsCheckCompatible(ds, other);
 	if (ds->count < other->count)
@@ -676,12 +716,13 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 			ds->min_us = Min(ds->min_us, v[j]);
 			ds->max_us = Max(ds->max_us, v[j]);
 		}
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->count - other->count <= DS_EXACT_MAX ||
 		other->min_us <= ds->min_us || other->max_us >= ds->max_us ||
 		other->zeros > ds->zeros)
 		PG_RETURN_NULL();
+	ds = DsFlushPending(ds);
 	if (other->format == DS_FORMAT_EXACT)
 	{
 		for (int j = 0; j < other->nvalues; j++)
@@ -732,7 +773,7 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 	ds->count -= other->count;
 	ds->zeros -= other->zeros;
 	DsSetSum(ds, DsGetSum(ds) - DsGetSum(other));
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 /* ---------------------------------------------------------------------

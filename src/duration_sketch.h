@@ -58,11 +58,15 @@
 /*
  * One layout for every format.  After the fixed header come the requested
  * percentiles of a one-step aggregate (nparams float8, NaN for a NULL
- * element; none for response_time_agg), then the store:
+ * element, never -0: a zero percentile is always +0; none for
+ * response_time_agg), then the store:
  *	EXACT:	 int64 values[capacity], nvalues of them used (unsorted in an
  *			 aggregate's working state, sorted in the stored form);
  *	DENSE:	 int64 neg[neg_n] for bucket indexes neg_lo.., then
- *			 int64 pos[pos_n] for indexes pos_lo..;
+ *			 int64 pos[pos_n] for indexes pos_lo.., then (an aggregate's
+ *			 working state only) int64 pending[capacity]: nvalues values
+ *			 counted in the totals but not yet in their buckets (see
+ *			 DsAddValue); a dense state of 0.2.0 has no room for any;
  *	COMPACT: neg_n then pos_n non-empty buckets, each as two unsigned
  *			 LEB128 varints (index gap, count); neg_lo/pos_lo are 0.
  */
@@ -96,6 +100,17 @@ typedef struct DurationSketch
 #define DsExactCapacity(ds)		((int32) ((VARSIZE(ds) - DsStoreOffset(ds)) / sizeof(int64)))
 #define DsNeg(ds)				((int64 *) DsStore(ds))
 #define DsPos(ds)				(DsNeg(ds) + (ds)->neg_n)
+#define DsPending(ds)			(DsPos(ds) + (ds)->pos_n)
+#define DsPendingCapacity(ds)	(DsExactCapacity(ds) - (ds)->neg_n - (ds)->pos_n)
+
+/*
+ * Values a dense working state buffers before it adds them to their
+ * buckets.  Adding to a bucket is a random access into the state's counts
+ * (several kilobytes per group): with hundreds of groups that is a cache
+ * miss per row.  Appending to the buffer touches one line that stays hot,
+ * and a flush adds a batch to one group's counts, whose misses overlap.
+ */
+#define DS_PENDING_MAX		256
 
 #define DatumGetDurationSketchP(X)		((DurationSketch *) PG_DETOAST_DATUM(X))
 #define PG_GETARG_DURATION_SKETCH_P(n)	DatumGetDurationSketchP(PG_GETARG_DATUM(n))
@@ -234,6 +249,23 @@ extern DS_HIDDEN void DsCheckAlpha(double alpha);
 /* Reject a percentile outside [0, 1] or NaN (22003, naming p) */
 extern DS_HIDDEN void DsCheckP(double p);
 
+/*
+ * The one rule for a zero percentile: -0 is the same percentile as 0, so
+ * every state records it as +0 (one-step aggregates, text and binary input)
+ * and p's are compared as numbers, NaN (a NULL element) equal to NaN
+ */
+static inline double
+DsNormalP(double p)
+{
+	return p == 0 ? 0.0 : p;
+}
+
+static inline bool
+DsSameP(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
 /* A duration beyond 2^62 microseconds (22003) */
 SP_NORETURN extern DS_HIDDEN void DsRangeError(const char *given);
 
@@ -244,6 +276,10 @@ DsIntervalToUs(Interval *iv)
 	int64		us,
 				t;
 
+	/* the common case: a time part only (no months, no days) */
+	if (likely(iv->month == 0 && iv->day == 0 &&
+			   iv->time <= DS_MAX_ABS_US && iv->time >= -DS_MAX_ABS_US))
+		return iv->time;
 #ifdef INTERVAL_NOT_FINITE
 	if (INTERVAL_NOT_FINITE(iv))
 		ereport(ERROR,
@@ -316,6 +352,19 @@ extern DS_HIDDEN DurationSketch *DsMakeExact(DurationSketch *src, int32 capacity
 extern DS_HIDDEN DurationSketch *DsMakeDense(DurationSketch *src, int32 neg_lo, int32 neg_n,
 											 int32 pos_lo, int32 pos_n);
 
+/* The same with room for pending values (an aggregate's working state) */
+extern DS_HIDDEN DurationSketch *DsMakeDenseRoom(DurationSketch *src, int32 neg_lo, int32 neg_n,
+												 int32 pos_lo, int32 pos_n, int32 pending);
+
+/*
+ * Add the pending values of a dense state that is ours to its buckets
+ * (nvalues becomes 0); returns the (maybe new) state
+ */
+extern DS_HIDDEN DurationSketch *DsFlushPending(DurationSketch *ds);
+
+/* Flush a full buffer and add one more value to the buckets (per row, cold) */
+extern DS_HIDDEN pg_noinline DurationSketch *DsAddFlushing(DurationSketch *ds, int64 us);
+
 /* Copy of a dense state whose windows also cover the given index ranges */
 extern DS_HIDDEN DurationSketch *DsRewindow(DurationSketch *ds, int32 nlo, int32 nhi,
 											int32 plo, int32 phi);
@@ -338,7 +387,10 @@ extern DS_HIDDEN DurationSketch *DsCompactToDense(DurationSketch *cs);
  */
 extern DS_HIDDEN DurationSketch *DsCompactToDenseChecked(DurationSketch *cs, int code);
 
-/* A state ready to be read: exact values sorted, or dense buckets */
+/*
+ * A state ready to be read: exact values sorted, or dense buckets with no
+ * pending value (a copy when it had some: ds is left alone)
+ */
 extern DS_HIDDEN DurationSketch *DsReadable(DurationSketch *ds);
 
 /* Lowest and highest non-empty index of a dense store, or false if empty */
@@ -393,25 +445,24 @@ DsAddTotals(DurationSketch *ds, int64 us)
 	DsSetSum(ds, DsGetSum(ds) + us);
 }
 
-/* Add one value to a mutable state; returns the (maybe new) state */
+/*
+ * Add one value to a mutable state; returns the (maybe new) state.  A dense
+ * state counts the value in its totals at once and buffers it (when it has
+ * room, see DS_PENDING_MAX); the buffer goes to the buckets when full, and
+ * before anything reads the buckets.
+ */
 static pg_attribute_always_inline DurationSketch *
 DsAddValue(DurationSketch *ds, int64 us)
 {
 	if (likely(ds->format == DS_FORMAT_DENSE))
 	{
 		DsAddTotals(ds, us);
-		/* the common case inline: a positive value inside the window */
-		if (likely(us > 0))
+		if (likely(ds->nvalues < DsPendingCapacity(ds)))
 		{
-			int32		i = DsIndexUs(ds, (uint64) us) - ds->pos_lo;
-
-			if (likely((uint32) i < (uint32) ds->pos_n))
-			{
-				DsPos(ds)[i]++;
-				return ds;
-			}
+			DsPending(ds)[ds->nvalues++] = us;
+			return ds;
 		}
-		return DsBucketAdd(ds, us, 1);
+		return DsAddFlushing(ds, us);
 	}
 	Assert(ds->format == DS_FORMAT_EXACT);
 	if (ds->nvalues >= DsExactCapacity(ds))
