@@ -39,11 +39,18 @@
  * count <= DS_EXACT_MAX, buckets beyond, whichever way the values arrived.
  * In an aggregate the state is updated in place: exact values fill a
  * preallocated array, buckets live in dense windows of counts that grow
- * (reallocating) only when a value falls outside them.  What is stored is
- * compact: the final function of response_time_agg and every input
- * function produce the sorted exact form or a varint list of the non-empty
- * buckets.  (A support function called directly returns its working form,
- * exact or dense, as it is.)
+ * (reallocating) only when a value falls outside them.  A dense working
+ * state counts each value in its totals at once but buffers it, up to
+ * DS_PENDING_MAX of them, and adds a full buffer to the buckets in one
+ * pass: grouped by hundreds of keys, a bucket increment per row was a cache
+ * miss per row.  Whatever reads the buckets (final functions, combine,
+ * output) first adds the buffered values, to a copy unless the state is
+ * its own.  What is stored is compact: the final function of
+ * response_time_agg, every input function, and every support function
+ * called outside an aggregate produce the sorted exact form or a varint
+ * list of the non-empty buckets; the working forms never leave an
+ * aggregate's memory.  A dense state stored by 0.2.0 (a support function
+ * called directly returned its working form then) still reads back.
  */
 #include "duration_sketch.h"
 
@@ -1263,10 +1270,12 @@ duration_sketch_histogram_edges(PG_FUNCTION_ARGS)
 
 /*
  * The image a sketch is compared and hashed by: its stored form.  Every
- * stored value already is that (final functions and both inputs end in
- * DsCanonical, headers start zeroed, and a NULL percentile is always the
- * one NaN get_float8_nan() gives, receive included), so this only copies for
- * a working state returned by a support function called directly.
+ * value stored by 0.3.0 already is that (final functions, both inputs and
+ * support functions called outside an aggregate end in DsCanonical, headers
+ * start zeroed, a NULL percentile is always the one NaN get_float8_nan()
+ * gives, receive included, and a zero percentile is +0), so this only
+ * copies for what 0.2.0 could store: a working state returned by a support
+ * function called directly, or a percentile recorded as -0.
  */
 static DurationSketch *
 DsEqualityImage(DurationSketch *ds)
@@ -1279,6 +1288,9 @@ DsEqualityImage(DurationSketch *ds)
 		for (int j = 1; j < ds->nvalues && stored; j++)
 			stored = DsValues(ds)[j - 1] <= DsValues(ds)[j];
 	}
+	/* a zero percentile recorded as -0 (by 0.2.0) is the same as 0 */
+	for (int j = 0; j < ds->nparams && stored; j++)
+		stored = !(DsParams(ds)[j] == 0 && signbit(DsParams(ds)[j]));
 	return stored ? ds : DsCanonical(ds);
 }
 

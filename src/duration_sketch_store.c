@@ -291,7 +291,30 @@ DsCompareInt64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The stored form of a state: sorted exact values, or compact buckets */
+/* True if a state records a zero percentile as -0 (only 0.2.0 could) */
+static bool
+DsHasNegativeZeroP(DurationSketch *ds)
+{
+	for (int j = 0; j < ds->nparams; j++)
+		if (DsParams(ds)[j] == 0 && signbit(DsParams(ds)[j]))
+			return true;
+	return false;
+}
+
+/* Record every zero percentile of a state of ours as +0 (DsNormalP) */
+static DurationSketch *
+DsNormalizeParams(DurationSketch *ds)
+{
+	for (int j = 0; j < ds->nparams; j++)
+		DsParams(ds)[j] = DsNormalP(DsParams(ds)[j]);
+	return ds;
+}
+
+/*
+ * The stored form of a state: sorted exact values, or compact buckets, and
+ * every zero percentile as +0.  A compact state is returned as it is,
+ * unless it records a -0.
+ */
 DurationSketch *
 DsCanonical(DurationSketch *ds)
 {
@@ -303,7 +326,7 @@ DsCanonical(DurationSketch *ds)
 		/* an empty sketch has no extremes, whatever it was built from */
 		if (res->count == 0)
 			res->min_us = res->max_us = 0;
-		return res;
+		return DsNormalizeParams(res);
 	}
 	if (ds->format == DS_FORMAT_DENSE)
 	{
@@ -322,8 +345,10 @@ DsCanonical(DurationSketch *ds)
 		res->pos_n = npos;
 		memcpy(DsStore(res), buf.data, buf.len);
 		pfree(buf.data);
-		return res;
+		return DsNormalizeParams(res);
 	}
+	if (DsHasNegativeZeroP(ds))
+		return DsNormalizeParams((DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds));
 	return ds;
 }
 
