@@ -351,6 +351,43 @@ DsVaryingP(void)
 }
 
 /*
+ * What a one-step aggregate's transition call site has seen of p, in its
+ * FmgrInfo (fn_extra): the first p, and whether every later one equalled it
+ */
+typedef struct DsSeenP
+{
+	double		p;
+	bool		always;
+} DsSeenP;
+
+/*
+ * True if every p this aggregate transition call site was ever given,
+ * this one included, is the same.  Every state such a call site updates in
+ * an aggregate started as the empty initial state and recorded the p of
+ * its group's first row there, so then the state's p is this p and the
+ * per-row comparison (a load from the second cache line of the header) can
+ * be skipped.
+ */
+static pg_attribute_always_inline bool
+DsSameAsEveryP(FunctionCallInfo fcinfo, double p)
+{
+	DsSeenP    *seen = (DsSeenP *) fcinfo->flinfo->fn_extra;
+
+	if (likely(seen != NULL))
+	{
+		if (likely(seen->always && seen->p == p))
+			return true;
+		seen->always = false;
+		return false;
+	}
+	seen = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(DsSeenP));
+	seen->p = p;
+	seen->always = true;
+	fcinfo->flinfo->fn_extra = seen;
+	return true;
+}
+
+/*
  * One-step aggregates with one p: the first row records p in the state
  * (its final function has no other way to see it), later rows must agree.
  */
@@ -359,10 +396,11 @@ DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 {
 	DurationSketch *ds = DsStateArg(fcinfo);
 	double		p = PG_GETARG_FLOAT8(2);
+	bool		same = SP_IN_AGGREGATE(fcinfo) && DsSameAsEveryP(fcinfo, p);
 
 	if (likely(ds->nparams == 1))
 	{
-		if (unlikely(DsParams(ds)[0] != p))
+		if (unlikely(!same && DsParams(ds)[0] != p))
 			DsVaryingP();
 		return DsTransitionState(fcinfo, ds, us, DS_ALPHA_DEFAULT);
 	}
@@ -419,14 +457,19 @@ DsSameParams(DurationSketch *ds, ArrayType *arr)
 	{
 		int			n;
 
+		/* checked, NaN for a NULL element: NULL matches NULL */
 		p = DsArrayParams(arr, &n);
 		if (n != ds->nparams)
 			return false;
+		for (int j = 0; j < n; j++)
+			if (!DsSameP(p[j], DsParams(ds)[j]))
+				return false;
+		return true;
 	}
-	else
-		p = (const float8 *) ARR_DATA_PTR(arr);
+	/* no NULL element: each must equal a recorded (checked) p, never NaN */
+	p = (const float8 *) ARR_DATA_PTR(arr);
 	for (int j = 0; j < ds->nparams; j++)
-		if (!DsSameP(p[j], DsParams(ds)[j]))
+		if (!(p[j] == DsParams(ds)[j]))
 			return false;
 	return true;
 }
@@ -494,6 +537,8 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 {
 	DurationSketch *ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
 
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	if (ds->count == 0)
 		elog(ERROR, "cannot remove a value from an empty duration_sketch");
 	if (ds->format == DS_FORMAT_EXACT)
@@ -526,7 +571,6 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 	}
 	if (ds->count - 1 <= DS_EXACT_MAX || us <= ds->min_us || us >= ds->max_us)
 		PG_RETURN_NULL();
-	ds = DsFlushPending(ds);
 	if (us != 0)
 	{
 		int32		i = DsIndexOf(ds, us);
@@ -613,6 +657,9 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	DurationSketch *other = PG_GETARG_DURATION_SKETCH_P(1);
 	DurationSketch *ds;
 
+	/* a partial state's buffered values, in a copy (it is not ours) */
+	if (other->format == DS_FORMAT_DENSE && other->nvalues > 0)
+		other = DsReadable(other);
 	if (other->count == 0 && other->nparams == 0)
 	{
 		if (SpMayUpdateInPlace(fcinfo))
@@ -626,12 +673,14 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 		return DsReturnState(fcinfo, DsMutable(other));
 	}
 	DsCheckCompatible(ds, other);
+	ds = DsStateForUpdate(fcinfo, ds);
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	/*
 	 * The total count first: once it fits, no bucket sum (each at most its
 	 * sketch's count) nor the zero count can pass int64 either.
 	 */
 	(void) SpAddInt64(ds->count, other->count, "duration count");
-	ds = DsStateForUpdate(fcinfo, ds);
 	if (ds->format == DS_FORMAT_EXACT && other->format == DS_FORMAT_EXACT &&
 		ds->count + other->count <= DS_EXACT_MAX)
 	{
@@ -651,7 +700,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		/* decoded if compact, a flushed copy if it has pending values */
+		/* decoded if compact (other has no pending value by now) */
 		DurationSketch *od = DsReadable(other);
 		int32		nf,
 					nl,
@@ -693,6 +742,8 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(DsCanonical(PG_GETARG_DURATION_SKETCH_P(0)));
 	}
 	ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	DsCheckCompatible(ds, other);
 	if (ds->count < other->count)
 		PG_RETURN_NULL();
@@ -729,7 +780,6 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 		other->min_us <= ds->min_us || other->max_us >= ds->max_us ||
 		other->zeros > ds->zeros)
 		PG_RETURN_NULL();
-	ds = DsFlushPending(ds);
 	if (other->format == DS_FORMAT_EXACT)
 	{
 		for (int j = 0; j < other->nvalues; j++)
@@ -985,19 +1035,32 @@ PG_FUNCTION_INFO_V1(duration_sketch_share_within);
 Datum
 duration_sketch_share_within(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsReadable(PG_GETARG_DURATION_SKETCH_P(0));
 	int64		t = DsIntervalToUs(PG_GETARG_INTERVAL_P(1));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) DsCountWithin(DsReadable(ds), t) / (double) ds->count);
+	PG_RETURN_FLOAT8((double) DsCountWithin(ds, t) / (double) ds->count);
+}
+
+/*
+ * A state whose totals can be read: a dense working state's buffered values
+ * are not in them yet (only a support function's result inside an
+ * aggregate can have some: this is for safety, it copies)
+ */
+static inline DurationSketch *
+DsTotals(DurationSketch *ds)
+{
+	if (ds->format == DS_FORMAT_DENSE && ds->nvalues > 0)
+		return DsReadable(ds);
+	return ds;
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_count);
 Datum
 duration_sketch_count(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_DURATION_SKETCH_P(0)->count);
+	PG_RETURN_INT64(DsTotals(PG_GETARG_DURATION_SKETCH_P(0))->count);
 }
 
 /* Mean in whole microseconds, rounded half away from zero, from the exact sum */
@@ -1005,7 +1068,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_mean);
 Datum
 duration_sketch_mean(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 	int128		sum,
 				q,
 				r;
@@ -1024,7 +1087,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_min);
 Datum
 duration_sketch_min(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
@@ -1035,7 +1098,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_max);
 Datum
 duration_sketch_max(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
@@ -1047,7 +1110,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_sum_seconds);
 Datum
 duration_sketch_sum_seconds(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 	StringInfoData buf;
 
 	if (ds->count == 0)

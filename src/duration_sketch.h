@@ -64,9 +64,9 @@
  *			 aggregate's working state, sorted in the stored form);
  *	DENSE:	 int64 neg[neg_n] for bucket indexes neg_lo.., then
  *			 int64 pos[pos_n] for indexes pos_lo.., then (an aggregate's
- *			 working state only) int64 pending[capacity]: nvalues values
- *			 counted in the totals but not yet in their buckets (see
- *			 DsAddValue); a dense state of 0.2.0 has no room for any;
+ *			 working state only) int64 pending[pending_cap]: nvalues values
+ *			 in neither the totals nor the buckets yet (see DsAddValue);
+ *			 a dense state of 0.2.0 has no room for any;
  *	COMPACT: neg_n then pos_n non-empty buckets, each as two unsigned
  *			 LEB128 varints (index gap, count); neg_lo/pos_lo are 0.
  */
@@ -76,7 +76,10 @@ typedef struct DurationSketch
 	uint8		version;		/* DS_VERSION */
 	uint8		format;			/* DS_FORMAT_* */
 	uint16		nparams;		/* one-step aggregates: requested p's */
-	int32		nvalues;		/* EXACT: values held */
+	int32		nvalues;		/* EXACT: values held; DENSE: pending values */
+	int32		pending_cap;	/* DENSE working state: room for pending
+								 * values; 0 in every stored form (this was
+								 * padding, always zero, before 0.3.0) */
 	float8		alpha;			/* relative accuracy; 0 while empty and unset */
 	float8		multiplier;		/* bucket index scale, derived from alpha */
 	int64		count;			/* values, including zeros */
@@ -93,6 +96,8 @@ typedef struct DurationSketch
 } DurationSketch;
 
 #define DS_HDRSZ				offsetof(DurationSketch, data)
+StaticAssertDecl(offsetof(DurationSketch, alpha) == 16 && DS_HDRSZ == 96,
+				 "the duration_sketch header is stored: its layout must not change");
 #define DsParams(ds)			((float8 *) (ds)->data)
 #define DsStoreOffset(ds)		(DS_HDRSZ + sizeof(float8) * (ds)->nparams)
 #define DsStore(ds)				((char *) (ds) + DsStoreOffset(ds))
@@ -101,16 +106,18 @@ typedef struct DurationSketch
 #define DsNeg(ds)				((int64 *) DsStore(ds))
 #define DsPos(ds)				(DsNeg(ds) + (ds)->neg_n)
 #define DsPending(ds)			(DsPos(ds) + (ds)->pos_n)
-#define DsPendingCapacity(ds)	(DsExactCapacity(ds) - (ds)->neg_n - (ds)->pos_n)
+#define DsPendingCapacity(ds)	((ds)->pending_cap)
 
 /*
- * Values a dense working state buffers before it adds them to their
- * buckets.  Adding to a bucket is a random access into the state's counts
- * (several kilobytes per group): with hundreds of groups that is a cache
- * miss per row.  Appending to the buffer touches one line that stays hot,
- * and a flush adds a batch to one group's counts, whose misses overlap.
+ * Values a dense working state buffers before it adds them to its totals
+ * and buckets.  Adding to a bucket is a random access into the state's
+ * counts (several kilobytes per group): with hundreds of groups that is a
+ * cache miss per row, and the totals (count, zeros, min, max, sum) spread
+ * the header over two or three cache lines.  A buffered row touches the
+ * first 24 bytes of the header and the buffer's tail, and a flush adds a
+ * batch to one group's totals and counts, whose misses overlap.
  */
-#define DS_PENDING_MAX		256
+#define DS_PENDING_MAX		512
 
 #define DatumGetDurationSketchP(X)		((DurationSketch *) PG_DETOAST_DATUM(X))
 #define PG_GETARG_DURATION_SKETCH_P(n)	DatumGetDurationSketchP(PG_GETARG_DATUM(n))
@@ -357,8 +364,9 @@ extern DS_HIDDEN DurationSketch *DsMakeDenseRoom(DurationSketch *src, int32 neg_
 												 int32 pos_lo, int32 pos_n, int32 pending);
 
 /*
- * Add the pending values of a dense state that is ours to its buckets
- * (nvalues becomes 0); returns the (maybe new) state
+ * Add the pending values of a dense state that is ours to its totals and
+ * buckets (nvalues becomes 0); returns the (maybe new) state.  Anything
+ * that reads a dense state's totals or buckets flushes it first.
  */
 extern DS_HIDDEN DurationSketch *DsFlushPending(DurationSketch *ds);
 
@@ -447,16 +455,15 @@ DsAddTotals(DurationSketch *ds, int64 us)
 
 /*
  * Add one value to a mutable state; returns the (maybe new) state.  A dense
- * state counts the value in its totals at once and buffers it (when it has
- * room, see DS_PENDING_MAX); the buffer goes to the buckets when full, and
- * before anything reads the buckets.
+ * state with room buffers the value (see DS_PENDING_MAX); the buffer goes
+ * to the totals and buckets when full, and before anything reads them
+ * (DsFlushPending; DsReadable for a state that is not ours).
  */
 static pg_attribute_always_inline DurationSketch *
 DsAddValue(DurationSketch *ds, int64 us)
 {
 	if (likely(ds->format == DS_FORMAT_DENSE))
 	{
-		DsAddTotals(ds, us);
 		if (likely(ds->nvalues < DsPendingCapacity(ds)))
 		{
 			DsPending(ds)[ds->nvalues++] = us;

@@ -35,6 +35,7 @@ DsAlloc(DurationSketch *src, uint8 format, uint16 nparams, Size storesz)
 	ds->format = format;
 	ds->nparams = nparams;
 	ds->nvalues = 0;
+	ds->pending_cap = 0;
 	ds->neg_lo = ds->neg_n = ds->pos_lo = ds->pos_n = 0;
 	return ds;
 }
@@ -72,6 +73,7 @@ DsMakeDenseRoom(DurationSketch *src, int32 neg_lo, int32 neg_n,
 	ds->neg_n = neg_n;
 	ds->pos_lo = pos_lo;
 	ds->pos_n = pos_n;
+	ds->pending_cap = pending;
 	return ds;
 }
 
@@ -129,7 +131,24 @@ DsRewindow(DurationSketch *ds, int32 nlo, int32 nhi, int32 plo, int32 phi)
 }
 
 /*
- * Add the pending values of a dense state that is ours to its buckets
+ * A dense state's pending buffer must lie inside the value: only one that
+ * was not built by this code (a damaged stored value) could fail this
+ */
+static void
+DsCheckPending(DurationSketch *ds)
+{
+	if (ds->nvalues < 0 || ds->pending_cap < 0 || ds->nvalues > ds->pending_cap ||
+		ds->pending_cap > DS_PENDING_MAX ||
+		(Size) DsStoreOffset(ds) + sizeof(int64) * ((Size) ds->neg_n + ds->pos_n + ds->pending_cap) >
+		(Size) VARSIZE(ds))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid duration_sketch value"),
+				 errdetail("The buffer of pending values does not fit the value.")));
+}
+
+/*
+ * Add the pending values of a dense state that is ours to its totals and buckets
  * (nvalues becomes 0); returns the (maybe new) state.  The indexes come
  * first, then the window grows once if it must, then the counts: the
  * increments are independent, so their cache misses overlap.
@@ -148,14 +167,14 @@ DsFlushPending(DurationSketch *ds)
 	Assert(ds->format == DS_FORMAT_DENSE);
 	if (n == 0)
 		return ds;
-	if (n < 0 || n > DS_PENDING_MAX || n > DsPendingCapacity(ds))
-		elog(ERROR, "duration_sketch has %d pending values", n);
+	DsCheckPending(ds);
 	memcpy(val, DsPending(ds), sizeof(int64) * n);
 	for (int32 j = 0; j < n; j++)
 	{
 		int64		us = val[j];
 		int32		i;
 
+		DsAddTotals(ds, us);
 		if (us == 0)
 			continue;
 		i = idx[j] = DsIndexOf(ds, us);
@@ -187,6 +206,7 @@ pg_noinline DurationSketch *
 DsAddFlushing(DurationSketch *ds, int64 us)
 {
 	ds = DsFlushPending(ds);
+	DsAddTotals(ds, us);
 	return DsBucketAdd(ds, us, 1);
 }
 
@@ -254,7 +274,9 @@ DsMutable(DurationSketch *ds)
 		return DsCompactToDense(ds);
 	if (ds->format == DS_FORMAT_EXACT)
 		return DsMakeExact(ds, Max(ds->nvalues, DS_EXACT_MAX));
-	return (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
+	ds = (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
+	DsCheckPending(ds);
+	return ds;
 }
 
 /* ---------------------------------------------------------------------
