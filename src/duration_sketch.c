@@ -838,6 +838,22 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------
  */
 
+/*
+ * A final function's readable state.  An aggregate's own dense state with
+ * buffered values is flushed in place when its windows hold them (the same
+ * state, so a moving window's next rows go on from it and two aggregates
+ * sharing it see the same), else into a copy; any other state as
+ * DsReadable gives it.
+ */
+static DurationSketch *
+DsReadableFinal(FunctionCallInfo fcinfo, DurationSketch *ds)
+{
+	if (ds->format == DS_FORMAT_DENSE && ds->nvalues > 0 && SP_IN_AGGREGATE(fcinfo) &&
+		!VARATT_IS_EXTENDED(DatumGetPointer(PG_GETARG_DATUM(0))))
+		return DsFlushPending(ds);
+	return DsReadable(ds);
+}
+
 /* response_time_agg's final function: the stored form, or NULL if empty */
 PG_FUNCTION_INFO_V1(duration_sketch_final);
 Datum
@@ -916,7 +932,7 @@ duration_sketch_final_interval(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0 || ds->nparams != 1)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_INTERVAL_P(DsUsToInterval(DsPercentileUs(ds, DsParams(ds)[0])));
 }
 
@@ -928,7 +944,7 @@ duration_sketch_final_seconds(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0 || ds->nparams != 1)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_FLOAT8(DsPercentileSeconds(ds, DsParams(ds)[0]));
 }
 
@@ -940,7 +956,7 @@ duration_sketch_final_interval_array(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_DATUM(DsPercentileArray(ds, DsParams(ds), ds->nparams, false));
 }
 
@@ -952,7 +968,7 @@ duration_sketch_final_seconds_array(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_DATUM(DsPercentileArray(ds, DsParams(ds), ds->nparams, true));
 }
 

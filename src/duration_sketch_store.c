@@ -148,10 +148,11 @@ DsCheckPending(DurationSketch *ds)
 }
 
 /*
- * Add the pending values of a dense state that is ours to its totals and buckets
- * (nvalues becomes 0); returns the (maybe new) state.  The indexes come
- * first, then the window grows once if it must, then the counts: the
- * increments are independent, so their cache misses overlap.
+ * Add the pending values of a dense state that is ours to its totals and
+ * buckets (nvalues becomes 0); returns the (maybe new) state.  The indexes
+ * come first, then the window grows once if it must (into a copy: ds is
+ * then left as it was), then the totals and counts: the increments are
+ * independent, so their cache misses overlap.
  */
 DurationSketch *
 DsFlushPending(DurationSketch *ds)
@@ -174,7 +175,6 @@ DsFlushPending(DurationSketch *ds)
 		int64		us = val[j];
 		int32		i;
 
-		DsAddTotals(ds, us);
 		if (us == 0)
 			continue;
 		i = idx[j] = DsIndexOf(ds, us);
@@ -192,6 +192,7 @@ DsFlushPending(DurationSketch *ds)
 	ds = DsRewindow(ds, nlo, nhi, plo, phi);
 	for (int32 j = 0; j < n; j++)
 	{
+		DsAddTotals(ds, val[j]);
 		if (val[j] > 0)
 			DsPos(ds)[idx[j] - ds->pos_lo]++;
 		else if (val[j] < 0)
