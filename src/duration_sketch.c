@@ -39,11 +39,18 @@
  * count <= DS_EXACT_MAX, buckets beyond, whichever way the values arrived.
  * In an aggregate the state is updated in place: exact values fill a
  * preallocated array, buckets live in dense windows of counts that grow
- * (reallocating) only when a value falls outside them.  What is stored is
- * compact: the final function of response_time_agg and every input
- * function produce the sorted exact form or a varint list of the non-empty
- * buckets.  (A support function called directly returns its working form,
- * exact or dense, as it is.)
+ * (reallocating) only when a value falls outside them.  A dense working
+ * state counts each value in its totals at once but buffers it, up to
+ * DS_PENDING_MAX of them, and adds a full buffer to the buckets in one
+ * pass: grouped by hundreds of keys, a bucket increment per row was a cache
+ * miss per row.  Whatever reads the buckets (final functions, combine,
+ * output) first adds the buffered values, to a copy unless the state is
+ * its own.  What is stored is compact: the final function of
+ * response_time_agg, every input function, and every support function
+ * called outside an aggregate produce the sorted exact form or a varint
+ * list of the non-empty buckets; the working forms never leave an
+ * aggregate's memory.  A dense state stored by 0.2.0 (a support function
+ * called directly returned its working form then) still reads back.
  */
 #include "duration_sketch.h"
 
@@ -237,6 +244,21 @@ DsStateForUpdate(FunctionCallInfo fcinfo, DurationSketch *ds)
 	return DsMutable(ds);
 }
 
+/*
+ * What a transition, inverse or combine function returns: in an aggregate,
+ * the working state as it is; called any other way, the stored form.  A
+ * working form (unsorted exact values with room, dense windows with pending
+ * values) lives only in an aggregate's memory: what a direct call returns
+ * can be stored in a table, compared and hashed by its bytes.
+ */
+static pg_attribute_always_inline Datum
+DsReturnState(FunctionCallInfo fcinfo, DurationSketch *ds)
+{
+	if (likely(SpMayUpdateInPlace(fcinfo)))
+		PG_RETURN_POINTER(ds);
+	PG_RETURN_POINTER(DsCanonical(ds));
+}
+
 /* Set or check the relative accuracy of a state being built */
 static inline void
 DsUseAlpha(DurationSketch *ds, double alpha)
@@ -272,9 +294,15 @@ DsStateArg(FunctionCallInfo fcinfo)
 static pg_attribute_always_inline Datum
 DsTransitionState(FunctionCallInfo fcinfo, DurationSketch *ds, int64 us, double alpha)
 {
+	/* the common case, tested once: the executor's own working state */
+	if (likely(SpMayUpdateInPlace(fcinfo) && ds->format != DS_FORMAT_COMPACT))
+	{
+		DsUseAlpha(ds, alpha);
+		PG_RETURN_POINTER(DsAddValue(ds, us));
+	}
 	ds = DsStateForUpdate(fcinfo, ds);
 	DsUseAlpha(ds, alpha);
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 /* One value into the state argument 0, at relative accuracy alpha */
@@ -323,6 +351,43 @@ DsVaryingP(void)
 }
 
 /*
+ * What a one-step aggregate's transition call site has seen of p, in its
+ * FmgrInfo (fn_extra): the first p, and whether every later one equalled it
+ */
+typedef struct DsSeenP
+{
+	double		p;
+	bool		always;
+} DsSeenP;
+
+/*
+ * True if every p this aggregate transition call site was ever given,
+ * this one included, is the same.  Every state such a call site updates in
+ * an aggregate started as the empty initial state and recorded the p of
+ * its group's first row there, so then the state's p is this p and the
+ * per-row comparison (a load from the second cache line of the header) can
+ * be skipped.
+ */
+static pg_attribute_always_inline bool
+DsSameAsEveryP(FunctionCallInfo fcinfo, double p)
+{
+	DsSeenP    *seen = (DsSeenP *) fcinfo->flinfo->fn_extra;
+
+	if (likely(seen != NULL))
+	{
+		if (likely(seen->always && seen->p == p))
+			return true;
+		seen->always = false;
+		return false;
+	}
+	seen = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(DsSeenP));
+	seen->p = p;
+	seen->always = true;
+	fcinfo->flinfo->fn_extra = seen;
+	return true;
+}
+
+/*
  * One-step aggregates with one p: the first row records p in the state
  * (its final function has no other way to see it), later rows must agree.
  */
@@ -331,10 +396,11 @@ DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 {
 	DurationSketch *ds = DsStateArg(fcinfo);
 	double		p = PG_GETARG_FLOAT8(2);
+	bool		same = SP_IN_AGGREGATE(fcinfo) && DsSameAsEveryP(fcinfo, p);
 
 	if (likely(ds->nparams == 1))
 	{
-		if (unlikely(DsParams(ds)[0] != p))
+		if (unlikely(!same && DsParams(ds)[0] != p))
 			DsVaryingP();
 		return DsTransitionState(fcinfo, ds, us, DS_ALPHA_DEFAULT);
 	}
@@ -343,9 +409,9 @@ DsTransitionP(FunctionCallInfo fcinfo, int64 us)
 	DsCheckP(p);
 	/* the empty initial state gets room for the p (a new state) */
 	ds = DsAlloc(ds, DS_FORMAT_EXACT, 1, sizeof(int64) * DS_EXACT_MAX);
-	DsParams(ds)[0] = p;
+	DsParams(ds)[0] = DsNormalP(p);
 	DsUseAlpha(ds, DS_ALPHA_DEFAULT);
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 /* The elements of a p array as float8, NaN for NULL; checks each p */
@@ -372,28 +438,40 @@ DsArrayParams(ArrayType *arr, int *n)
 		{
 			res[j] = DatumGetFloat8(elems[j]);
 			DsCheckP(res[j]);
+			res[j] = DsNormalP(res[j]);
 		}
 	}
 	return res;
 }
 
-/* True if the p array holds exactly the p's recorded in the state */
+/*
+ * True if the p array holds exactly the p's recorded in the state, compared
+ * as numbers (DsSameP: -0 is 0), as the scalar form compares its p
+ */
 static inline bool
 DsSameParams(DurationSketch *ds, ArrayType *arr)
 {
+	const float8 *p;
+
 	if (ARR_HASNULL(arr) || ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != ds->nparams)
 	{
 		int			n;
-		float8	   *p = DsArrayParams(arr, &n);
 
+		/* checked, NaN for a NULL element: NULL matches NULL */
+		p = DsArrayParams(arr, &n);
 		if (n != ds->nparams)
 			return false;
 		for (int j = 0; j < n; j++)
-			if (!(p[j] == DsParams(ds)[j] || (isnan(p[j]) && isnan(DsParams(ds)[j]))))
+			if (!DsSameP(p[j], DsParams(ds)[j]))
 				return false;
 		return true;
 	}
-	return memcmp(ARR_DATA_PTR(arr), DsParams(ds), sizeof(float8) * ds->nparams) == 0;
+	/* no NULL element: each must equal a recorded (checked) p, never NaN */
+	p = (const float8 *) ARR_DATA_PTR(arr);
+	for (int j = 0; j < ds->nparams; j++)
+		if (!(p[j] == DsParams(ds)[j]))
+			return false;
+	return true;
 }
 
 /* One-step aggregates with a p array: record it on the first row, then compare */
@@ -416,7 +494,7 @@ DsTransitionPArray(FunctionCallInfo fcinfo, int64 us)
 	memcpy(DsParams(ds), params, sizeof(float8) * n);
 	DsUseAlpha(ds, DS_ALPHA_DEFAULT);
 	/* an empty p array is recorded by having a value with nparams 0 */
-	PG_RETURN_POINTER(DsAddValue(ds, us));
+	return DsReturnState(fcinfo, DsAddValue(ds, us));
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_trans_interval_p);
@@ -459,6 +537,8 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 {
 	DurationSketch *ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
 
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	if (ds->count == 0)
 		elog(ERROR, "cannot remove a value from an empty duration_sketch");
 	if (ds->format == DS_FORMAT_EXACT)
@@ -487,7 +567,7 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 		}
 		else if (ds->nvalues == 0)
 			ds->min_us = ds->max_us = 0;
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->count - 1 <= DS_EXACT_MAX || us <= ds->min_us || us >= ds->max_us)
 		PG_RETURN_NULL();
@@ -512,7 +592,7 @@ DsInverse(FunctionCallInfo fcinfo, int64 us)
 	}
 	ds->count--;
 	DsSetSum(ds, DsGetSum(ds) - us);
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_inv_interval);
@@ -544,9 +624,11 @@ DsCheckCompatible(DurationSketch *a, DurationSketch *b)
 				 errmsg("cannot merge duration sketches of different relative accuracy"),
 				 errdetail("One sketch has relative accuracy %g, the other %g.", a->alpha, b->alpha),
 				 errhint("Build every sketch that is rolled up together with the same relative_accuracy argument of response_time_agg().")));
-	if (a->nparams != b->nparams ||
-		memcmp(DsParams(a), DsParams(b), sizeof(float8) * a->nparams) != 0)
+	if (a->nparams != b->nparams)
 		DsVaryingP();
+	for (int j = 0; j < a->nparams; j++)
+		if (!DsSameP(DsParams(a)[j], DsParams(b)[j]))
+			DsVaryingP();
 }
 
 /* Fold the totals of other into ds */
@@ -575,21 +657,30 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	DurationSketch *other = PG_GETARG_DURATION_SKETCH_P(1);
 	DurationSketch *ds;
 
+	/* a partial state's buffered values, in a copy (it is not ours) */
+	if (other->format == DS_FORMAT_DENSE && other->nvalues > 0)
+		other = DsReadable(other);
 	if (other->count == 0 && other->nparams == 0)
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	{
+		if (SpMayUpdateInPlace(fcinfo))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(DsCanonical(PG_GETARG_DURATION_SKETCH_P(0)));
+	}
 	ds = PG_GETARG_DURATION_SKETCH_P(0);
 	if (ds->count == 0 && ds->nparams == 0)
 	{
 		/* a copy of other, never other itself (it is not ours) */
-		PG_RETURN_POINTER(DsMutable(other));
+		return DsReturnState(fcinfo, DsMutable(other));
 	}
 	DsCheckCompatible(ds, other);
+	ds = DsStateForUpdate(fcinfo, ds);
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	/*
 	 * The total count first: once it fits, no bucket sum (each at most its
 	 * sketch's count) nor the zero count can pass int64 either.
 	 */
 	(void) SpAddInt64(ds->count, other->count, "duration count");
-	ds = DsStateForUpdate(fcinfo, ds);
 	if (ds->format == DS_FORMAT_EXACT && other->format == DS_FORMAT_EXACT &&
 		ds->count + other->count <= DS_EXACT_MAX)
 	{
@@ -598,7 +689,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 		memcpy(DsValues(ds) + ds->nvalues, DsValues(other), sizeof(int64) * other->nvalues);
 		ds->nvalues += other->nvalues;
 		DsMergeTotals(ds, other);
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->format == DS_FORMAT_EXACT)
 		ds = DsExactToDense(ds);
@@ -609,7 +700,8 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		DurationSketch *od = other->format == DS_FORMAT_COMPACT ? DsCompactToDense(other) : other;
+		/* decoded if compact (other has no pending value by now) */
+		DurationSketch *od = DsReadable(other);
 		int32		nf,
 					nl,
 					pf,
@@ -626,7 +718,7 @@ duration_sketch_combine(PG_FUNCTION_ARGS)
 				DsPos(ds)[i - ds->pos_lo] += DsPos(od)[i - od->pos_lo];
 	}
 	DsMergeTotals(ds, other);
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 /*
@@ -644,8 +736,14 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 	DurationSketch *ds;
 
 	if (other->count == 0)
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	{
+		if (SpMayUpdateInPlace(fcinfo))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		PG_RETURN_POINTER(DsCanonical(PG_GETARG_DURATION_SKETCH_P(0)));
+	}
 	ds = DsStateForUpdate(fcinfo, PG_GETARG_DURATION_SKETCH_P(0));
+	if (ds->format == DS_FORMAT_DENSE)
+		ds = DsFlushPending(ds);
 	DsCheckCompatible(ds, other);
 	if (ds->count < other->count)
 		PG_RETURN_NULL();
@@ -676,7 +774,7 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 			ds->min_us = Min(ds->min_us, v[j]);
 			ds->max_us = Max(ds->max_us, v[j]);
 		}
-		PG_RETURN_POINTER(ds);
+		return DsReturnState(fcinfo, ds);
 	}
 	if (ds->count - other->count <= DS_EXACT_MAX ||
 		other->min_us <= ds->min_us || other->max_us >= ds->max_us ||
@@ -732,13 +830,29 @@ duration_sketch_uncombine(PG_FUNCTION_ARGS)
 	ds->count -= other->count;
 	ds->zeros -= other->zeros;
 	DsSetSum(ds, DsGetSum(ds) - DsGetSum(other));
-	PG_RETURN_POINTER(ds);
+	return DsReturnState(fcinfo, ds);
 }
 
 /* ---------------------------------------------------------------------
  * Final functions and accessors
  * ---------------------------------------------------------------------
  */
+
+/*
+ * A final function's readable state.  An aggregate's own dense state with
+ * buffered values is flushed in place when its windows hold them (the same
+ * state, so a moving window's next rows go on from it and two aggregates
+ * sharing it see the same), else into a copy; any other state as
+ * DsReadable gives it.
+ */
+static DurationSketch *
+DsReadableFinal(FunctionCallInfo fcinfo, DurationSketch *ds)
+{
+	if (ds->format == DS_FORMAT_DENSE && ds->nvalues > 0 && SP_IN_AGGREGATE(fcinfo) &&
+		!VARATT_IS_EXTENDED(DatumGetPointer(PG_GETARG_DATUM(0))))
+		return DsFlushPending(ds);
+	return DsReadable(ds);
+}
 
 /* response_time_agg's final function: the stored form, or NULL if empty */
 PG_FUNCTION_INFO_V1(duration_sketch_final);
@@ -818,7 +932,7 @@ duration_sketch_final_interval(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0 || ds->nparams != 1)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_INTERVAL_P(DsUsToInterval(DsPercentileUs(ds, DsParams(ds)[0])));
 }
 
@@ -830,7 +944,7 @@ duration_sketch_final_seconds(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0 || ds->nparams != 1)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_FLOAT8(DsPercentileSeconds(ds, DsParams(ds)[0]));
 }
 
@@ -842,7 +956,7 @@ duration_sketch_final_interval_array(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_DATUM(DsPercentileArray(ds, DsParams(ds), ds->nparams, false));
 }
 
@@ -854,7 +968,7 @@ duration_sketch_final_seconds_array(PG_FUNCTION_ARGS)
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	ds = DsReadable(ds);
+	ds = DsReadableFinal(fcinfo, ds);
 	PG_RETURN_DATUM(DsPercentileArray(ds, DsParams(ds), ds->nparams, true));
 }
 
@@ -937,19 +1051,32 @@ PG_FUNCTION_INFO_V1(duration_sketch_share_within);
 Datum
 duration_sketch_share_within(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsReadable(PG_GETARG_DURATION_SKETCH_P(0));
 	int64		t = DsIntervalToUs(PG_GETARG_INTERVAL_P(1));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8((double) DsCountWithin(DsReadable(ds), t) / (double) ds->count);
+	PG_RETURN_FLOAT8((double) DsCountWithin(ds, t) / (double) ds->count);
+}
+
+/*
+ * A state whose totals can be read: a dense working state's buffered values
+ * are not in them yet (only a support function's result inside an
+ * aggregate can have some: this is for safety, it copies)
+ */
+static inline DurationSketch *
+DsTotals(DurationSketch *ds)
+{
+	if (ds->format == DS_FORMAT_DENSE && ds->nvalues > 0)
+		return DsReadable(ds);
+	return ds;
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_count);
 Datum
 duration_sketch_count(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(PG_GETARG_DURATION_SKETCH_P(0)->count);
+	PG_RETURN_INT64(DsTotals(PG_GETARG_DURATION_SKETCH_P(0))->count);
 }
 
 /* Mean in whole microseconds, rounded half away from zero, from the exact sum */
@@ -957,7 +1084,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_mean);
 Datum
 duration_sketch_mean(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 	int128		sum,
 				q,
 				r;
@@ -976,7 +1103,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_min);
 Datum
 duration_sketch_min(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
@@ -987,7 +1114,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_max);
 Datum
 duration_sketch_max(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 
 	if (ds->count == 0)
 		PG_RETURN_NULL();
@@ -999,7 +1126,7 @@ PG_FUNCTION_INFO_V1(duration_sketch_sum_seconds);
 Datum
 duration_sketch_sum_seconds(PG_FUNCTION_ARGS)
 {
-	DurationSketch *ds = PG_GETARG_DURATION_SKETCH_P(0);
+	DurationSketch *ds = DsTotals(PG_GETARG_DURATION_SKETCH_P(0));
 	StringInfoData buf;
 
 	if (ds->count == 0)
@@ -1222,10 +1349,12 @@ duration_sketch_histogram_edges(PG_FUNCTION_ARGS)
 
 /*
  * The image a sketch is compared and hashed by: its stored form.  Every
- * stored value already is that (final functions and both inputs end in
- * DsCanonical, headers start zeroed, and a NULL percentile is always the
- * one NaN get_float8_nan() gives, receive included), so this only copies for
- * a working state returned by a support function called directly.
+ * value stored by 0.3.0 already is that (final functions, both inputs and
+ * support functions called outside an aggregate end in DsCanonical, headers
+ * start zeroed, a NULL percentile is always the one NaN get_float8_nan()
+ * gives, receive included, and a zero percentile is +0), so this only
+ * copies for what 0.2.0 could store: a working state returned by a support
+ * function called directly, or a percentile recorded as -0.
  */
 static DurationSketch *
 DsEqualityImage(DurationSketch *ds)
@@ -1238,6 +1367,9 @@ DsEqualityImage(DurationSketch *ds)
 		for (int j = 1; j < ds->nvalues && stored; j++)
 			stored = DsValues(ds)[j - 1] <= DsValues(ds)[j];
 	}
+	/* a zero percentile recorded as -0 (by 0.2.0) is the same as 0 */
+	for (int j = 0; j < ds->nparams && stored; j++)
+		stored = !(DsParams(ds)[j] == 0 && signbit(DsParams(ds)[j]));
 	return stored ? ds : DsCanonical(ds);
 }
 

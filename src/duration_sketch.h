@@ -58,11 +58,15 @@
 /*
  * One layout for every format.  After the fixed header come the requested
  * percentiles of a one-step aggregate (nparams float8, NaN for a NULL
- * element; none for response_time_agg), then the store:
+ * element, never -0: a zero percentile is always +0; none for
+ * response_time_agg), then the store:
  *	EXACT:	 int64 values[capacity], nvalues of them used (unsorted in an
  *			 aggregate's working state, sorted in the stored form);
  *	DENSE:	 int64 neg[neg_n] for bucket indexes neg_lo.., then
- *			 int64 pos[pos_n] for indexes pos_lo..;
+ *			 int64 pos[pos_n] for indexes pos_lo.., then (an aggregate's
+ *			 working state only) int64 pending[pending_cap]: nvalues values
+ *			 in neither the totals nor the buckets yet (see DsAddValue);
+ *			 a dense state of 0.2.0 has no room for any;
  *	COMPACT: neg_n then pos_n non-empty buckets, each as two unsigned
  *			 LEB128 varints (index gap, count); neg_lo/pos_lo are 0.
  */
@@ -72,7 +76,10 @@ typedef struct DurationSketch
 	uint8		version;		/* DS_VERSION */
 	uint8		format;			/* DS_FORMAT_* */
 	uint16		nparams;		/* one-step aggregates: requested p's */
-	int32		nvalues;		/* EXACT: values held */
+	int32		nvalues;		/* EXACT: values held; DENSE: pending values */
+	int32		pending_cap;	/* DENSE working state: room for pending
+								 * values; 0 in every stored form (this was
+								 * padding, always zero, before 0.3.0) */
 	float8		alpha;			/* relative accuracy; 0 while empty and unset */
 	float8		multiplier;		/* bucket index scale, derived from alpha */
 	int64		count;			/* values, including zeros */
@@ -89,6 +96,8 @@ typedef struct DurationSketch
 } DurationSketch;
 
 #define DS_HDRSZ				offsetof(DurationSketch, data)
+StaticAssertDecl(offsetof(DurationSketch, alpha) == 16 && DS_HDRSZ == 96,
+				 "the duration_sketch header is stored: its layout must not change");
 #define DsParams(ds)			((float8 *) (ds)->data)
 #define DsStoreOffset(ds)		(DS_HDRSZ + sizeof(float8) * (ds)->nparams)
 #define DsStore(ds)				((char *) (ds) + DsStoreOffset(ds))
@@ -96,6 +105,19 @@ typedef struct DurationSketch
 #define DsExactCapacity(ds)		((int32) ((VARSIZE(ds) - DsStoreOffset(ds)) / sizeof(int64)))
 #define DsNeg(ds)				((int64 *) DsStore(ds))
 #define DsPos(ds)				(DsNeg(ds) + (ds)->neg_n)
+#define DsPending(ds)			(DsPos(ds) + (ds)->pos_n)
+#define DsPendingCapacity(ds)	((ds)->pending_cap)
+
+/*
+ * Values a dense working state buffers before it adds them to its totals
+ * and buckets.  Adding to a bucket is a random access into the state's
+ * counts (several kilobytes per group): with hundreds of groups that is a
+ * cache miss per row, and the totals (count, zeros, min, max, sum) spread
+ * the header over two or three cache lines.  A buffered row touches the
+ * first 24 bytes of the header and the buffer's tail, and a flush adds a
+ * batch to one group's totals and counts, whose misses overlap.
+ */
+#define DS_PENDING_MAX		512
 
 #define DatumGetDurationSketchP(X)		((DurationSketch *) PG_DETOAST_DATUM(X))
 #define PG_GETARG_DURATION_SKETCH_P(n)	DatumGetDurationSketchP(PG_GETARG_DATUM(n))
@@ -234,6 +256,23 @@ extern DS_HIDDEN void DsCheckAlpha(double alpha);
 /* Reject a percentile outside [0, 1] or NaN (22003, naming p) */
 extern DS_HIDDEN void DsCheckP(double p);
 
+/*
+ * The one rule for a zero percentile: -0 is the same percentile as 0, so
+ * every state records it as +0 (one-step aggregates, text and binary input)
+ * and p's are compared as numbers, NaN (a NULL element) equal to NaN
+ */
+static inline double
+DsNormalP(double p)
+{
+	return p == 0 ? 0.0 : p;
+}
+
+static inline bool
+DsSameP(double a, double b)
+{
+	return a == b || (isnan(a) && isnan(b));
+}
+
 /* A duration beyond 2^62 microseconds (22003) */
 SP_NORETURN extern DS_HIDDEN void DsRangeError(const char *given);
 
@@ -244,6 +283,10 @@ DsIntervalToUs(Interval *iv)
 	int64		us,
 				t;
 
+	/* the common case: a time part only (no months, no days) */
+	if (likely(iv->month == 0 && iv->day == 0 &&
+			   iv->time <= DS_MAX_ABS_US && iv->time >= -DS_MAX_ABS_US))
+		return iv->time;
 #ifdef INTERVAL_NOT_FINITE
 	if (INTERVAL_NOT_FINITE(iv))
 		ereport(ERROR,
@@ -316,6 +359,20 @@ extern DS_HIDDEN DurationSketch *DsMakeExact(DurationSketch *src, int32 capacity
 extern DS_HIDDEN DurationSketch *DsMakeDense(DurationSketch *src, int32 neg_lo, int32 neg_n,
 											 int32 pos_lo, int32 pos_n);
 
+/* The same with room for pending values (an aggregate's working state) */
+extern DS_HIDDEN DurationSketch *DsMakeDenseRoom(DurationSketch *src, int32 neg_lo, int32 neg_n,
+												 int32 pos_lo, int32 pos_n, int32 pending);
+
+/*
+ * Add the pending values of a dense state that is ours to its totals and
+ * buckets (nvalues becomes 0); returns the (maybe new) state.  Anything
+ * that reads a dense state's totals or buckets flushes it first.
+ */
+extern DS_HIDDEN DurationSketch *DsFlushPending(DurationSketch *ds);
+
+/* Flush a full buffer and add one more value to the buckets (per row, cold) */
+extern DS_HIDDEN pg_noinline DurationSketch *DsAddFlushing(DurationSketch *ds, int64 us);
+
 /* Copy of a dense state whose windows also cover the given index ranges */
 extern DS_HIDDEN DurationSketch *DsRewindow(DurationSketch *ds, int32 nlo, int32 nhi,
 											int32 plo, int32 phi);
@@ -338,7 +395,10 @@ extern DS_HIDDEN DurationSketch *DsCompactToDense(DurationSketch *cs);
  */
 extern DS_HIDDEN DurationSketch *DsCompactToDenseChecked(DurationSketch *cs, int code);
 
-/* A state ready to be read: exact values sorted, or dense buckets */
+/*
+ * A state ready to be read: exact values sorted, or dense buckets with no
+ * pending value (a copy when it had some: ds is left alone)
+ */
 extern DS_HIDDEN DurationSketch *DsReadable(DurationSketch *ds);
 
 /* Lowest and highest non-empty index of a dense store, or false if empty */
@@ -393,25 +453,23 @@ DsAddTotals(DurationSketch *ds, int64 us)
 	DsSetSum(ds, DsGetSum(ds) + us);
 }
 
-/* Add one value to a mutable state; returns the (maybe new) state */
+/*
+ * Add one value to a mutable state; returns the (maybe new) state.  A dense
+ * state with room buffers the value (see DS_PENDING_MAX); the buffer goes
+ * to the totals and buckets when full, and before anything reads them
+ * (DsFlushPending; DsReadable for a state that is not ours).
+ */
 static pg_attribute_always_inline DurationSketch *
 DsAddValue(DurationSketch *ds, int64 us)
 {
 	if (likely(ds->format == DS_FORMAT_DENSE))
 	{
-		DsAddTotals(ds, us);
-		/* the common case inline: a positive value inside the window */
-		if (likely(us > 0))
+		if (likely(ds->nvalues < DsPendingCapacity(ds)))
 		{
-			int32		i = DsIndexUs(ds, (uint64) us) - ds->pos_lo;
-
-			if (likely((uint32) i < (uint32) ds->pos_n))
-			{
-				DsPos(ds)[i]++;
-				return ds;
-			}
+			DsPending(ds)[ds->nvalues++] = us;
+			return ds;
 		}
-		return DsBucketAdd(ds, us, 1);
+		return DsAddFlushing(ds, us);
 	}
 	Assert(ds->format == DS_FORMAT_EXACT);
 	if (ds->nvalues >= DsExactCapacity(ds))

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "parser/scansup.h"
 #include "utils/float.h"
 
 /* Shortest text that reads back as the same double (like float8out) */
@@ -96,7 +97,7 @@ duration_sketch_out(PG_FUNCTION_ARGS)
 			if (isnan(DsParams(ds)[j]))
 				appendStringInfoString(&buf, "null");
 			else
-				DsAppendDouble(&buf, DsParams(ds)[j]);
+				DsAppendDouble(&buf, DsNormalP(DsParams(ds)[j]));
 		}
 	}
 	appendStringInfo(&buf, " n=" INT64_FORMAT, ds->count);
@@ -153,7 +154,7 @@ DsParseInt128(const char *p, const char *end, bool allow_sign, int128 *out,
 		return false;
 	for (; p < end; p++)
 	{
-		if (!isdigit((unsigned char) *p))
+		if (*p < '0' || *p > '9')
 			return false;
 		/* check before multiplying: v * 10 would wrap past 2^127 */
 		if (v > (limit - (*p - '0')) / 10)
@@ -200,10 +201,16 @@ DsParseDouble(const char *input, const char *p, const char *end, const char *wha
 
 	/*
 	 * Infinities and out-of-range numbers are numbers: the callers' range
-	 * checks reject them (22023, 22003), as they reject NaN.
+	 * checks reject them (22023, 22003), as they reject NaN.  strtod would
+	 * skip leading white space by the locale's isspace(): a number starts
+	 * with a sign, a digit, a point or an ASCII letter (inf, nan), never a
+	 * space of any kind.
 	 */
+	if (!((*tok >= '0' && *tok <= '9') || *tok == '+' || *tok == '-' || *tok == '.' ||
+		  (*tok >= 'a' && *tok <= 'z') || (*tok >= 'A' && *tok <= 'Z')))
+		DsSyntaxError(input, psprintf("The %s is not a number.", what));
 	v = strtod(tok, &stop);
-	if (*tok == '\0' || *stop != '\0')
+	if (*stop != '\0')
 		DsSyntaxError(input, psprintf("The %s is not a number.", what));
 	return v;
 }
@@ -289,16 +296,21 @@ typedef struct DsTextItems
 	const char *vend[K_COUNT];
 } DsTextItems;
 
-/* Split a text form into its key=value items, after the version */
+/*
+ * Split a text form into its key=value items, after the version.  Items are
+ * separated by white space as PostgreSQL's scanner defines it (space, tab,
+ * newline, carriage return, form feed: scanner_isspace), like the core
+ * types' input functions, whatever the server's locale.
+ */
 static void
 DsScanItems(const char *input, DsTextItems *items)
 {
 	const char *p = input;
 
 	memset(items, 0, sizeof(*items));
-	while (isspace((unsigned char) *p))
+	while (scanner_isspace(*p))
 		p++;
-	if (strncmp(p, "v1", 2) != 0 || !(p[2] == '\0' || isspace((unsigned char) p[2])))
+	if (strncmp(p, "v1", 2) != 0 || !(p[2] == '\0' || scanner_isspace(p[2])))
 		DsSyntaxError(input, "A duration_sketch starts with its format version, \"v1\".");
 	p += 2;
 	for (;;)
@@ -308,12 +320,12 @@ DsScanItems(const char *input, DsTextItems *items)
 				   *tend;
 		int			k;
 
-		while (isspace((unsigned char) *p))
+		while (scanner_isspace(*p))
 			p++;
 		if (*p == '\0')
 			break;
 		tok = p;
-		while (*p && !isspace((unsigned char) *p))
+		while (*p && !scanner_isspace(*p))
 			p++;
 		tend = p;
 		eq = memchr(tok, '=', tend - tok);
@@ -374,7 +386,9 @@ DsParseHeader(const char *input, const DsTextItems *items, DurationSketch *hdr,
 			else
 			{
 				params[*nparams] = DsParseDouble(input, q, e, "percentile");
-				DsCheckP(params[(*nparams)++]);
+				DsCheckP(params[*nparams]);
+				params[*nparams] = DsNormalP(params[*nparams]);
+				(*nparams)++;
 			}
 			q = comma ? comma + 1 : e;
 		}
@@ -580,7 +594,7 @@ DsRecvPercentile(StringInfo buf)
 		return get_float8_nan();
 	if (p < 0 || p > 1)
 		DsBinaryError("A percentile is outside [0, 1].");
-	return p;
+	return DsNormalP(p);		/* -0 reads as 0, as text input reads it */
 }
 
 PG_FUNCTION_INFO_V1(duration_sketch_recv);

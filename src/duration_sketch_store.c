@@ -35,6 +35,7 @@ DsAlloc(DurationSketch *src, uint8 format, uint16 nparams, Size storesz)
 	ds->format = format;
 	ds->nparams = nparams;
 	ds->nvalues = 0;
+	ds->pending_cap = 0;
 	ds->neg_lo = ds->neg_n = ds->pos_lo = ds->pos_n = 0;
 	return ds;
 }
@@ -57,13 +58,22 @@ DurationSketch *
 DsMakeDense(DurationSketch *src, int32 neg_lo, int32 neg_n,
 			int32 pos_lo, int32 pos_n)
 {
+	return DsMakeDenseRoom(src, neg_lo, neg_n, pos_lo, pos_n, 0);
+}
+
+/* The same with room for pending values (an aggregate's working state) */
+DurationSketch *
+DsMakeDenseRoom(DurationSketch *src, int32 neg_lo, int32 neg_n,
+				int32 pos_lo, int32 pos_n, int32 pending)
+{
 	DurationSketch *ds = DsAlloc(src, DS_FORMAT_DENSE, src->nparams,
-								 sizeof(int64) * ((Size) neg_n + pos_n));
+								 sizeof(int64) * ((Size) neg_n + pos_n + pending));
 
 	ds->neg_lo = neg_lo;
 	ds->neg_n = neg_n;
 	ds->pos_lo = pos_lo;
 	ds->pos_n = pos_n;
+	ds->pending_cap = pending;
 	return ds;
 }
 
@@ -88,7 +98,10 @@ DsWidenWindow(int32 lo, int32 n, int32 want_lo, int32 want_hi, int32 maxidx,
 	*new_n = h - l + 1;
 }
 
-/* Copy of a dense state whose windows also cover the given index ranges */
+/*
+ * Copy of a dense state whose windows also cover the given index ranges,
+ * with its pending values and the same room for them
+ */
 DurationSketch *
 DsRewindow(DurationSketch *ds, int32 nlo, int32 nhi, int32 plo, int32 phi)
 {
@@ -107,12 +120,95 @@ DsRewindow(DurationSketch *ds, int32 nlo, int32 nhi, int32 plo, int32 phi)
 	if (neg_lo == ds->neg_lo && neg_n == ds->neg_n &&
 		pos_lo == ds->pos_lo && pos_n == ds->pos_n)
 		return ds;
-	res = DsMakeDense(ds, neg_lo, neg_n, pos_lo, pos_n);
+	res = DsMakeDenseRoom(ds, neg_lo, neg_n, pos_lo, pos_n, DsPendingCapacity(ds));
 	if (ds->neg_n > 0)
 		memcpy(DsNeg(res) + (ds->neg_lo - neg_lo), DsNeg(ds), sizeof(int64) * ds->neg_n);
 	if (ds->pos_n > 0)
 		memcpy(DsPos(res) + (ds->pos_lo - pos_lo), DsPos(ds), sizeof(int64) * ds->pos_n);
+	res->nvalues = ds->nvalues;
+	memcpy(DsPending(res), DsPending(ds), sizeof(int64) * ds->nvalues);
 	return res;
+}
+
+/*
+ * A dense state's pending buffer must lie inside the value: only one that
+ * was not built by this code (a damaged stored value) could fail this
+ */
+static void
+DsCheckPending(DurationSketch *ds)
+{
+	if (ds->nvalues < 0 || ds->pending_cap < 0 || ds->nvalues > ds->pending_cap ||
+		ds->pending_cap > DS_PENDING_MAX ||
+		(Size) DsStoreOffset(ds) + sizeof(int64) * ((Size) ds->neg_n + ds->pos_n + ds->pending_cap) >
+		(Size) VARSIZE(ds))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid duration_sketch value"),
+				 errdetail("The buffer of pending values does not fit the value.")));
+}
+
+/*
+ * Add the pending values of a dense state that is ours to its totals and
+ * buckets (nvalues becomes 0); returns the (maybe new) state.  The indexes
+ * come first, then the window grows once if it must (into a copy: ds is
+ * then left as it was), then the totals and counts: the increments are
+ * independent, so their cache misses overlap.
+ */
+DurationSketch *
+DsFlushPending(DurationSketch *ds)
+{
+	int32		n = ds->nvalues;
+	int32		idx[DS_PENDING_MAX];
+	int64		val[DS_PENDING_MAX];
+	int32		nlo = PG_INT32_MAX,
+				nhi = -1,
+				plo = PG_INT32_MAX,
+				phi = -1;
+
+	Assert(ds->format == DS_FORMAT_DENSE);
+	if (n == 0)
+		return ds;
+	DsCheckPending(ds);
+	memcpy(val, DsPending(ds), sizeof(int64) * n);
+	for (int32 j = 0; j < n; j++)
+	{
+		int64		us = val[j];
+		int32		i;
+
+		if (us == 0)
+			continue;
+		i = idx[j] = DsIndexOf(ds, us);
+		if (us > 0)
+		{
+			plo = Min(plo, i);
+			phi = Max(phi, i);
+		}
+		else
+		{
+			nlo = Min(nlo, i);
+			nhi = Max(nhi, i);
+		}
+	}
+	ds = DsRewindow(ds, nlo, nhi, plo, phi);
+	for (int32 j = 0; j < n; j++)
+	{
+		DsAddTotals(ds, val[j]);
+		if (val[j] > 0)
+			DsPos(ds)[idx[j] - ds->pos_lo]++;
+		else if (val[j] < 0)
+			DsNeg(ds)[idx[j] - ds->neg_lo]++;
+	}
+	ds->nvalues = 0;
+	return ds;
+}
+
+/* Flush a full buffer and add one more value to the buckets (per row, cold) */
+pg_noinline DurationSketch *
+DsAddFlushing(DurationSketch *ds, int64 us)
+{
+	ds = DsFlushPending(ds);
+	DsAddTotals(ds, us);
+	return DsBucketAdd(ds, us, 1);
 }
 
 /* Index ranges [lo, hi] the values of an exact state occupy in each store */
@@ -165,7 +261,7 @@ DsExactToDense(DurationSketch *ex)
 		DsWidenWindow(0, 0, nlo, nhi, maxidx, &neg_lo, &neg_n);
 	if (plo <= phi)
 		DsWidenWindow(0, 0, plo, phi, maxidx, &pos_lo, &pos_n);
-	ds = DsMakeDense(ex, neg_lo, neg_n, pos_lo, pos_n);
+	ds = DsMakeDenseRoom(ex, neg_lo, neg_n, pos_lo, pos_n, DS_PENDING_MAX);
 	for (int j = 0; j < ex->nvalues; j++)
 		ds = DsBucketAdd(ds, v[j], 1);
 	return ds;
@@ -179,7 +275,9 @@ DsMutable(DurationSketch *ds)
 		return DsCompactToDense(ds);
 	if (ds->format == DS_FORMAT_EXACT)
 		return DsMakeExact(ds, Max(ds->nvalues, DS_EXACT_MAX));
-	return (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
+	ds = (DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds);
+	DsCheckPending(ds);
+	return ds;
 }
 
 /* ---------------------------------------------------------------------
@@ -216,7 +314,30 @@ DsCompareInt64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The stored form of a state: sorted exact values, or compact buckets */
+/* True if a state records a zero percentile as -0 (only 0.2.0 could) */
+static bool
+DsHasNegativeZeroP(DurationSketch *ds)
+{
+	for (int j = 0; j < ds->nparams; j++)
+		if (DsParams(ds)[j] == 0 && signbit(DsParams(ds)[j]))
+			return true;
+	return false;
+}
+
+/* Record every zero percentile of a state of ours as +0 (DsNormalP) */
+static DurationSketch *
+DsNormalizeParams(DurationSketch *ds)
+{
+	for (int j = 0; j < ds->nparams; j++)
+		DsParams(ds)[j] = DsNormalP(DsParams(ds)[j]);
+	return ds;
+}
+
+/*
+ * The stored form of a state: sorted exact values, or compact buckets, and
+ * every zero percentile as +0.  A compact state is returned as it is,
+ * unless it records a -0.
+ */
 DurationSketch *
 DsCanonical(DurationSketch *ds)
 {
@@ -228,7 +349,7 @@ DsCanonical(DurationSketch *ds)
 		/* an empty sketch has no extremes, whatever it was built from */
 		if (res->count == 0)
 			res->min_us = res->max_us = 0;
-		return res;
+		return DsNormalizeParams(res);
 	}
 	if (ds->format == DS_FORMAT_DENSE)
 	{
@@ -237,6 +358,8 @@ DsCanonical(DurationSketch *ds)
 					npos;
 		DurationSketch *res;
 
+		if (ds->nvalues > 0)
+			ds = DsReadable(ds);
 		initStringInfo(&buf);
 		nneg = DsEncodeStore(&buf, DsNeg(ds), ds->neg_lo, ds->neg_n);
 		npos = DsEncodeStore(&buf, DsPos(ds), ds->pos_lo, ds->pos_n);
@@ -245,8 +368,10 @@ DsCanonical(DurationSketch *ds)
 		res->pos_n = npos;
 		memcpy(DsStore(res), buf.data, buf.len);
 		pfree(buf.data);
-		return res;
+		return DsNormalizeParams(res);
 	}
+	if (DsHasNegativeZeroP(ds))
+		return DsNormalizeParams((DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds));
 	return ds;
 }
 
@@ -368,7 +493,10 @@ DsCompactToDense(DurationSketch *cs)
  * ---------------------------------------------------------------------
  */
 
-/* A state ready to be read: exact values sorted, or dense buckets */
+/*
+ * A state ready to be read: exact values sorted, or dense buckets with no
+ * pending value (a copy when it had some: ds is left alone)
+ */
 DurationSketch *
 DsReadable(DurationSketch *ds)
 {
@@ -376,6 +504,8 @@ DsReadable(DurationSketch *ds)
 		return DsCompactToDense(ds);
 	if (ds->format == DS_FORMAT_EXACT)
 		return DsCanonical(ds);
+	if (ds->nvalues > 0)
+		return DsFlushPending((DurationSketch *) pg_detoast_datum_copy((struct varlena *) ds));
 	return ds;
 }
 
