@@ -123,6 +123,9 @@ static uint64 af_inputs;
 static uint64 af_steps;
 static uint64 af_checks;
 static uint64 af_restarts;
+static uint64 af_inverses;
+static uint64 af_combines;
+static uint64 af_rollups;
 static uint64 af_bucketed;
 static uint64 af_errors;
 #define AF_MAX_CODES 16
@@ -152,9 +155,12 @@ static void
 af_report(void)
 {
 	fprintf(stderr, "salesperf-fuzz: sequences %llu, steps %llu, checks %llu, "
+			"inverses %llu, combines %llu, moving rollup steps %llu, "
 			"window restarts %llu, bucketed checks %llu, ended by a predicted error %llu",
 			(unsigned long long) af_inputs, (unsigned long long) af_steps,
-			(unsigned long long) af_checks, (unsigned long long) af_restarts,
+			(unsigned long long) af_checks, (unsigned long long) af_inverses,
+			(unsigned long long) af_combines, (unsigned long long) af_rollups,
+			(unsigned long long) af_restarts,
 			(unsigned long long) af_bucketed, (unsigned long long) af_errors);
 	for (int i = 0; i < af_ncodes; i++)
 		fprintf(stderr, "%s %s=%llu", i == 0 ? ";" : ",",
@@ -386,10 +392,23 @@ typedef struct AfRow
 				n2;				/* kpi value: amount */
 } AfRow;
 
+/* A stored state in the frame of a moving rollup() */
+typedef struct AfItem
+{
+	Datum		stored;
+	int			nrows;
+	struct AfRow **rows;
+} AfItem;
+
+#define AF_MAX_ITEMS 24
+
 typedef struct AfPartial
 {
 	AfAgg	   *agg;			/* the aggregate that builds it */
 	bool		window;			/* a moving-window state (msfunc, minvfunc) */
+	bool		rollup;			/* rollup(type) over a window of stored states */
+	int			nitems;
+	AfItem		items[AF_MAX_ITEMS];
 	MemoryContext cxt;			/* its aggregate context */
 	Node	   *node;			/* the call context */
 	Datum		value;
@@ -469,6 +488,8 @@ af_partial_init(AfPartial *p, AfAgg *agg, bool window)
 {
 	p->agg = agg;
 	p->window = window;
+	p->rollup = agg == &af_type.rollup;
+	p->nitems = 0;
 	p->cxt = AllocSetContextCreate(af_context, "salesperf agg fuzz state",
 								   ALLOCSET_DEFAULT_SIZES);
 	p->nrows = 0;
@@ -1923,7 +1944,8 @@ af_check(AfPartial *p, const char *step)
 	af_checks++;
 	af_current = p;
 	af_step = psprintf("%s (checks)", step);
-	af_target->check_working(p);
+	if (!p->rollup)
+		af_target->check_working(p);
 	stored = af_stored(p, &isnull);
 	af_target->check_stored(p, stored, isnull, step);
 	if (isnull)
@@ -1963,7 +1985,9 @@ af_deep_check(AfPartial *p, const char *step)
 				b;
 
 	af_step = step;
-	aggs[0] = p->agg;
+	if (p->rollup && p->nrows == 0)
+		return;
+	aggs[0] = p->rollup ? p->rows[0]->agg : p->agg;
 	for (int k = 0; k < p->nrows; k++)
 	{
 		int			j;
@@ -2009,6 +2033,18 @@ af_restart(AfPartial *p)
 {
 	af_restarts++;
 	af_partial_start(p);
+	if (p->rollup)
+	{
+		for (int k = 0; k < p->nitems; k++)
+		{
+			Datum		arg = datumCopy(p->items[k].stored, af_type.typbyval, af_type.typlen);
+			bool		argnull = false;
+
+			af_advance(p, &p->agg->mtrans, 1, &arg, &argnull, false);
+			af_wipe(arg, af_type.typlen, af_type.typbyval);
+		}
+		return;
+	}
 	for (int k = 0; k < p->nrows; k++)
 		if (!af_row_call(p, p->rows[k], false))
 			af_bug("transition returned NULL");
@@ -2018,9 +2054,74 @@ static void
 af_new_partial(AfPartial *p, AfReader *r)
 {
 	AfAgg	   *agg = af_target->pick_agg(r);
-	bool		window = (af_u8(r) & 3) == 0 && agg->minv.valid;
+	uint8		b = af_u8(r);
+	bool		window = (b & 3) == 0 && agg->minv.valid;
 
-	af_partial_init(p, agg, window);
+	if ((b & 7) == 3 && af_type.rollup.minv.valid)
+		af_partial_init(p, &af_type.rollup, true);
+	else
+		af_partial_init(p, agg, window);
+}
+
+/* Moving rollup(): q's stored form enters p's frame */
+static void
+af_rollup_add(AfPartial *p, AfPartial *q, const char *step)
+{
+	bool		isnull;
+	Datum		stored;
+	Datum		arg;
+	AfItem	   *item;
+	MemoryContext old;
+
+	if (p == q || p->nitems == AF_MAX_ITEMS || p->nrows + q->nrows > AF_MAX_ROWS)
+		return;
+	af_rollups++;
+	stored = af_stored(q, &isnull);
+	if (isnull)
+		return;					/* rollup skips NULL states */
+	af_step = step;
+	af_expected = af_target->predict_combine(p, q);
+	arg = datumCopy(stored, af_type.typbyval, af_type.typlen);
+	af_advance(p, &p->agg->mtrans, 1, &arg, &isnull, false);
+	if (af_expected)
+		af_bug("%s: a combine the reference rejects (%s) was accepted", step, af_expected);
+	af_wipe(arg, af_type.typlen, af_type.typbyval);
+	item = &p->items[p->nitems++];
+	old = MemoryContextSwitchTo(af_context);
+	item->stored = stored;
+	item->nrows = q->nrows;
+	item->rows = palloc(sizeof(AfRow *) * (q->nrows + 1));
+	MemoryContextSwitchTo(old);
+	memcpy(item->rows, q->rows, sizeof(AfRow *) * q->nrows);
+	memcpy(p->rows + p->nrows, q->rows, sizeof(AfRow *) * q->nrows);
+	p->nrows += q->nrows;
+}
+
+/* Moving rollup(): a stored state leaves p's frame (the inverse, uncombine) */
+static void
+af_rollup_remove(AfPartial *p, int k, const char *step)
+{
+	Datum		arg;
+	bool		isnull = false;
+	bool		ok;
+
+	if (p->nitems == 0)
+		return;
+	af_rollups++;
+	k %= p->nitems;
+	af_step = step;
+	arg = datumCopy(p->items[k].stored, af_type.typbyval, af_type.typlen);
+	ok = af_advance(p, &p->agg->minv, 1, &arg, &isnull, true);
+	af_wipe(arg, af_type.typlen, af_type.typbyval);
+	p->items[k] = p->items[--p->nitems];
+	p->nrows = 0;
+	for (int i = 0; i < p->nitems; i++)
+	{
+		memcpy(p->rows + p->nrows, p->items[i].rows, sizeof(AfRow *) * p->items[i].nrows);
+		p->nrows += p->items[i].nrows;
+	}
+	if (!ok)
+		af_restart(p);
 }
 
 static void
@@ -2058,6 +2159,21 @@ af_sequence(AfReader *r)
 
 		af_steps++;
 		af_expected = NULL;
+		if (p->rollup && (op & 15) <= 10)
+		{
+			if ((op & 15) <= 5)
+			{
+				step = psprintf("step %d: a stored state of %s enters a moving rollup", nsteps, q->agg->sig);
+				af_rollup_add(p, q, step);
+			}
+			else
+			{
+				step = psprintf("step %d: a stored state leaves a moving rollup", nsteps);
+				af_rollup_remove(p, af_u8(r), step);
+			}
+			af_check(p, step);
+			continue;
+		}
 		switch (op & 15)
 		{
 			case 0:
@@ -2111,6 +2227,7 @@ af_sequence(AfReader *r)
 					step = psprintf("step %d: remove a row through %s's inverse", nsteps, row->agg->sig);
 					p->nrows--;
 					p->rows[idx] = p->rows[p->nrows];
+					af_inverses++;
 					af_step = step;
 					if (!af_row_call(p, row, true))
 						af_restart(p);
@@ -2137,6 +2254,7 @@ af_sequence(AfReader *r)
 						arg = argnull ? (Datum) 0 :
 							datumCopy(q->value, af_type.typbyval, af_type.typlen);
 					}
+					af_combines++;
 					expect = af_target->predict_combine(p, q);
 					af_expected = expect;
 					af_step = step;
