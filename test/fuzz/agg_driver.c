@@ -1134,7 +1134,8 @@ static const AfTarget kr_target = {
  */
 enum
 {
-	DS_AGG_IV, DS_AGG_S, DS_AGGA_IV, DS_AGGA_S, DS_PCT_IV, DS_PCT_S, DS_NAGGS
+	DS_AGG_IV, DS_AGG_S, DS_AGGA_IV, DS_AGGA_S, DS_PCT_IV, DS_PCT_S, DS_PARR_IV,
+	DS_PARR_S, DS_NAGGS
 };
 static AfAgg ds_aggs[DS_NAGGS];
 static AfFunc ds_count,
@@ -1146,9 +1147,13 @@ static AfFunc ds_count,
 			ds_alpha_fn,
 			ds_pct,
 			ds_share;
-static int	ds_family;			/* 0 default accuracy, 1 alpha, 2 one p */
+static int	ds_family;			/* 0 default accuracy, 1 alpha, 2 one p, 3 p[] */
 static double ds_alpha;
 static double ds_p;
+#define DS_MAX_PARR 4
+static int	ds_nparr;			/* family 3: the p array, NaN for a NULL */
+static double ds_parr[DS_MAX_PARR];
+static Datum ds_parr_datum;
 
 #define DS_LIMIT		(INT64CONST(1) << 62)
 #define DS_USECS_MONTH	(INT64CONST(30) * USECS_PER_DAY)
@@ -1161,7 +1166,9 @@ ds_init(void)
 		"response_time_agg(interval,double precision)",
 		"response_time_agg(double precision,double precision)",
 		"response_time_percentile(interval,double precision)",
-		"response_time_percentile(double precision,double precision)"
+		"response_time_percentile(double precision,double precision)",
+		"response_time_percentile(interval,double precision[])",
+		"response_time_percentile(double precision,double precision[])"
 	};
 
 	for (int i = 0; i < DS_NAGGS; i++)
@@ -1182,11 +1189,34 @@ ds_setup(AfReader *r)
 {
 	static const double alphas[] = {0.01, 0.0001, 0.001, 0.005, 0.02, 0.05, 0.0123};
 	static const double ps[] = {0, 0.5, 0.9, 0.99, 1, 0.25, 0.01, 0.999};
+	static const double parrs[][DS_MAX_PARR] = {
+		{0.5, 0.9, -1, -1}, {0, 1, 0.25, -1}, {0.99, NAN, 0.5, -1}, {1, -1, -1, -1},
+		{0.9, 0.9, 0.1, 0.001}, {NAN, -1, -1, -1}, {0.5, 0, 1, 0.75}, {0.3333, -1, -1, -1}
+	};
 	uint8		b = af_u8(r);
 
-	ds_family = b % 3;
+	ds_family = b % 4;
 	ds_alpha = ds_family == 1 ? alphas[(b >> 2) % lengthof(alphas)] : 0.01;
 	ds_p = ps[(b >> 5) % lengthof(ps)];
+	if (ds_family == 3)
+	{
+		const double *a = parrs[(b >> 2) % lengthof(parrs)];
+		Datum		elems[DS_MAX_PARR];
+		bool		nulls[DS_MAX_PARR];
+		int			dims[1],
+					lbs[1] = {1};
+
+		for (ds_nparr = 0; ds_nparr < DS_MAX_PARR && a[ds_nparr] != -1; ds_nparr++)
+		{
+			ds_parr[ds_nparr] = a[ds_nparr];
+			nulls[ds_nparr] = isnan(a[ds_nparr]);
+			elems[ds_nparr] = Float8GetDatum(nulls[ds_nparr] ? 0 : a[ds_nparr]);
+		}
+		dims[0] = ds_nparr;
+		ds_parr_datum = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+														   FLOAT8OID, sizeof(float8),
+														   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	}
 }
 
 static AfAgg *
@@ -1201,7 +1231,7 @@ static bool
 ds_is_seconds(AfAgg *agg)
 {
 	return agg == &ds_aggs[DS_AGG_S] || agg == &ds_aggs[DS_AGGA_S] ||
-		agg == &ds_aggs[DS_PCT_S];
+		agg == &ds_aggs[DS_PCT_S] || agg == &ds_aggs[DS_PARR_S];
 }
 
 static Interval *
@@ -1261,7 +1291,8 @@ ds_set_row(AfRow *row, int64 us, uint8 b)
 			row->expect = "22";
 	}
 	if (agg->nargs > 1)
-		row->args[1] = Float8GetDatum(ds_family == 1 ? ds_alpha : ds_p);
+		row->args[1] = ds_family == 3 ? ds_parr_datum :
+			Float8GetDatum(ds_family == 1 ? ds_alpha : ds_p);
 }
 
 static void
@@ -1517,7 +1548,7 @@ ds_check_working(AfPartial *p)
 	int			n = p->nrows;
 	int64	   *x;
 
-	if (ds_family != 2)
+	if (ds_family < 2)
 		return;					/* the final is rollup's, checked as stored */
 	d = af_call_final(p, fin, &nl);
 	if (nl != (n == 0))
@@ -1528,6 +1559,38 @@ ds_check_working(AfPartial *p)
 	for (int i = 0; i < n; i++)
 		x[i] = p->rows[i]->i1;
 	qsort(x, n, sizeof(int64), ds_cmp_int64);
+	if (ds_family == 3)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(d);
+		bool		seconds = ds_is_seconds(p->agg);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		if (seconds)
+			deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+							  TYPALIGN_DOUBLE, &elems, &nulls, &nelems);
+		else
+			deconstruct_array(arr, INTERVALOID, sizeof(Interval), false,
+							  TYPALIGN_DOUBLE, &elems, &nulls, &nelems);
+		if (nelems != ds_nparr || ARR_NDIM(arr) != 1)
+			af_bug("%s final: %d answers for %d percentiles", p->agg->sig, nelems, ds_nparr);
+		for (int i = 0; i < nelems; i++)
+		{
+			long double got;
+
+			if (nulls[i] != isnan(ds_parr[i]))
+				af_bug("%s final: answer %d is %s", p->agg->sig, i + 1,
+					   nulls[i] ? "NULL" : "not NULL");
+			if (nulls[i])
+				continue;
+			got = seconds ? (long double) DatumGetFloat8(elems[i]) * 1e6L :
+				(long double) ds_interval_us(elems[i]);
+			ds_check_percentile(x, n, ds_parr[i], got, n <= 64,
+								seconds ? 1 + fabsl(got) * 4e-16L : 1, "final", p->agg->sig);
+		}
+		return;
+	}
 	if (ds_is_seconds(p->agg))
 	{
 		/* seconds as a double: exact to its 53 bits */
