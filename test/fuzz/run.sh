@@ -23,7 +23,7 @@
 # lost its sanitizers fails, and one run per aggregate target with a wrong
 # reference (SALESPERF_FUZZ_CANARY=agg) must be caught, so its checks fire.
 #
-# TAP: the instrumented build, the two canaries, one line per target (runs,
+# TAP: the instrumented build, the canaries (two, and one per aggregate target), one line per target (runs,
 # coverage, inputs accepted and rejected by SQLSTATE; "not ok" on any crash,
 # sanitizer report, internal error or round-trip mismatch, whose input is
 # kept in $SP_FUZZ_DIR/TARGET/, default test/results/fuzz/).
