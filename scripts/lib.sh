@@ -146,7 +146,7 @@ sp_build_sanitized() {
 	local dir=$1 rt objs
 	shift
 	rt=$(clang -print-runtime-dir) || return 1
-	objs="$(cd "$SP_ROOT" && ls src/*.c | sed 's/\.c$/.o/' | tr '\n' ' ')test/fuzz/fuzz_driver.o"
+	objs="$(cd "$SP_ROOT" && ls src/*.c | sed 's/\.c$/.o/' | tr '\n' ' ')test/fuzz/fuzz_driver.o test/fuzz/agg_driver.o"
 	sp_build_variant "$dir" CC=clang with_llvm=no OBJS="$objs" \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer -Wno-ignored-attributes -Wno-unused-command-line-argument -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link $*" \
 		SHLIB_LINK="-shared-libasan -Wl,-rpath,$rt -Wl,--whole-archive $rt/libclang_rt.fuzzer_no_main-x86_64.a -Wl,--no-whole-archive -lstdc++"

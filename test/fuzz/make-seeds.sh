@@ -9,7 +9,7 @@ sp_need_packages "${SP_BASE_PACKAGES[@]}"
 sp_build_install
 sp_cluster_start
 corpus=$SP_ROOT/test/fuzz/corpus
-rm -rf "$corpus"
+rm -rf "$corpus"/*.text "$corpus"/*.binary
 psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION salesperf' >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -At -F ' ' -f "$SP_ROOT/test/fuzz/seeds.sql" |
 	while read -r target name hex; do

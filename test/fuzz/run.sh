@@ -15,10 +15,15 @@
 # (test/fuzz/make-seeds.sh), the inputs that once found a bug
 # (test/fuzz/found/TARGET, also regression tests in sql/) and, for text, the
 # dictionary test/fuzz/dict/.
+# The aggregate targets (TYPE.agg: test/fuzz/agg_driver.c) turn each input
+# into a sequence of transitions, inverse transitions, combines and text and
+# binary round trips, checked against an exact reference:
+#   SELECT salesperf_fuzz_agg('TYPE', ARRAY[libFuzzer arguments])
 # First, two canary runs must be caught by ASan and UBSan, so a build that
-# lost its sanitizers fails.
+# lost its sanitizers fails, and one run per aggregate target with a wrong
+# reference (SALESPERF_FUZZ_CANARY=agg) must be caught, so its checks fire.
 #
-# TAP: the instrumented build, the two canaries, one line per target (runs,
+# TAP: the instrumented build, the canaries (two, and one per aggregate target), one line per target (runs,
 # coverage, inputs accepted and rejected by SQLSTATE; "not ok" on any crash,
 # sanitizer report, internal error or round-trip mismatch, whose input is
 # kept in $SP_FUZZ_DIR/TARGET/, default test/results/fuzz/).
@@ -32,7 +37,7 @@ set -u
 
 secs=${1:-${SP_FUZZ_SECONDS:-60}}
 jobs=${SP_FUZZ_JOBS:-2}
-targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text duration_sketch.binary upsell_summary.text upsell_summary.binary funnel_summary.text funnel_summary.binary business_calendar.text business_calendar.binary"}
+targets=${SP_FUZZ_TARGETS:-"kpi_ratio.text kpi_ratio.binary duration_sketch.text duration_sketch.binary upsell_summary.text upsell_summary.binary funnel_summary.text funnel_summary.binary business_calendar.text business_calendar.binary kpi_ratio.agg duration_sketch.agg upsell_summary.agg"}
 out=${SP_FUZZ_DIR:-$SP_ROOT/test/results/fuzz}
 here=$SP_ROOT/test/fuzz
 
@@ -65,10 +70,12 @@ export ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-14
 single() {
 	(cd "$work" && "${runas[@]}" env ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
 		ASAN_SYMBOLIZER_PATH="$ASAN_SYMBOLIZER_PATH" ${SALESPERF_FUZZ_CANARY:+SALESPERF_FUZZ_CANARY=$SALESPERF_FUZZ_CANARY} \
+		${SALESPERF_FUZZ_STRICT:+SALESPERF_FUZZ_STRICT=$SALESPERF_FUZZ_STRICT} \
 		"$SP_PGBIN/postgres" --single -D "$1" -c shared_buffers=16MB -c fsync=off postgres)
 }
 printf '%s\n' "CREATE EXTENSION salesperf;" \
-	"CREATE FUNCTION salesperf_fuzz(regtype, boolean, text[]) RETURNS integer LANGUAGE C STRICT AS '\$libdir/salesperf', 'salesperf_fuzz';" |
+	"CREATE FUNCTION salesperf_fuzz(regtype, boolean, text[]) RETURNS integer LANGUAGE C STRICT AS '\$libdir/salesperf', 'salesperf_fuzz';" \
+	"CREATE FUNCTION salesperf_fuzz_agg(text, text[]) RETURNS integer LANGUAGE C STRICT AS '\$libdir/salesperf', 'salesperf_fuzz_agg';" |
 	single "$work/template" >"$out/setup.log" 2>&1
 grep -q ERROR "$out/setup.log" && { sed 's/^/# /' "$out/setup.log"; sp_bail "setup failed"; }
 
@@ -82,6 +89,9 @@ run_target() {
 	[ ${#runas[@]} -eq 0 ] || chown -R postgres: "$d"
 	[ "$mode" = binary ] && binary=true
 	[ "$mode" = text ] && dict="'-dict=$work/dict/$type.dict',"
+	# a sequence over a big bucketed sketch may take seconds on a loaded
+	# machine: only the timeout (30 s) is a finding, not a slow unit
+	[ "$mode" = agg ] && dict="'-report_slow_units=30',"
 	local args
 	args="'-max_total_time=$limit','-max_len=65536','-timeout=30','-rss_limit_mb=4096',"
 	args+="'-detect_leaks=0','-handle_usr1=0','-handle_usr2=0','-handle_int=0','-handle_term=0',"
@@ -89,7 +99,11 @@ run_target() {
 	for a in "$@" ${SP_FUZZ_ARGS:-}; do args+="'$a',"; done
 	args+="'$d/new','$work/corpus/$target'"
 	[ -d "$work/found/$target" ] && args+=",'$work/found/$target'"
-	echo "SELECT salesperf_fuzz('$type', $binary, ARRAY[$args]);" | single "$d/data" >"$d/log" 2>&1
+	if [ "$mode" = agg ]; then
+		echo "SELECT salesperf_fuzz_agg('$type', ARRAY[$args]);"
+	else
+		echo "SELECT salesperf_fuzz('$type', $binary, ARRAY[$args]);"
+	fi | single "$d/data" >"$d/log" 2>&1
 	echo $? >"$d/status"
 }
 
@@ -107,6 +121,22 @@ for canary in asan ubsan; do
 		sp_ok 1 "$canary canary: a planted bug is caught and its input saved"
 		echo "# exit $(cat "$d/status"); artifacts: $(ls "$d/artifacts" | wc -l)"
 		grep -E 'Sanitizer|runtime error' "$d/log" | head -5 | sed 's/^/# /'
+	fi
+	rm -rf "$d"
+done
+
+# The aggregate targets' canary: a reference that expects one row too many
+for t in $targets; do
+	case $t in *.agg) ;; *) continue ;; esac
+	SALESPERF_FUZZ_CANARY=agg run_target "$t" 10 -runs=50 >/dev/null 2>&1
+	d=$work/$t
+	if [ "$(cat "$d/status")" -ne 0 ] && grep -q 'salesperf-fuzz BUG' "$d/log" &&
+		ls "$d/artifacts"/crash-* >/dev/null 2>&1; then
+		sp_ok 0 "$t canary: a wrong reference is caught and its input saved"
+	else
+		sp_ok 1 "$t canary: a wrong reference is caught and its input saved"
+		echo "# exit $(cat "$d/status"); artifacts: $(ls "$d/artifacts" | wc -l)"
+		tail -5 "$d/log" | sed 's/^/# /'
 	fi
 	rm -rf "$d"
 done
