@@ -49,3 +49,22 @@ SELECT pg_temp.sqlstate($$SELECT 'v1 key 01 '::upsell_summary$$) AS text_oid_1,
 \set recv_type upsell_summary
 SELECT '\x0101013400'::bytea AS payload :receive
 \set VERBOSITY default
+
+-- Found by the aggregate-sequence fuzzer (test/fuzz/agg_driver.c), checked
+-- against percentile_cont and max() over the same values.
+-- duration_sketch: a percentile past 2^53 us (about 285 years) went through
+-- a double even in an exact sketch and came out up to 128 us off, past the
+-- maximum.  Exact sketches now interpolate in int64.
+SELECT response_time_percentile(response_time_agg(x), 0) = percentile_cont(0) WITHIN GROUP (ORDER BY x) AS p0_exact,
+       response_time_percentile(response_time_agg(x), 1) = max(x) AS p1_exact,
+       response_time_percentile(response_time_agg(x), 0.5) = percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS p50_exact
+FROM (VALUES ('1281023894:00:27.387776'::interval), ('1281023894:00:27.387779'), ('1281023893:00:00.000001')) v(x);
+-- duration_sketch: merging an empty sketch that records its p (what an
+-- inverse or uncombine leaves) took its zeroed minimum and maximum as values
+SELECT response_time_max(rollup(s)) = interval '-16.777212 seconds' AS max_ignores_empty,
+       response_time_min(rollup(s)) = interval '-16.777212 seconds' AS min_ignores_empty,
+       response_time_percentile(rollup(s), 0.9) = interval '-16.777212 seconds' AS p90_ignores_empty,
+       rollup(s) = 'v1 a=0.01 p=0.9 n=2 exact_us=-16777212,-16777212'::duration_sketch AS same_as_alone
+FROM (VALUES ('v1 a=0.01 p=0.9 n=2 exact_us=-16777212,-16777212'::duration_sketch), ('v1 a=0.01 p=0.9 n=0')) v(s);
+SELECT response_time_max(rollup(s ORDER BY k)) = interval '-16.777212 seconds' AS empty_first_too
+FROM (VALUES (2, 'v1 a=0.01 p=0.9 n=2 exact_us=-16777212,-16777212'::duration_sketch), (1, 'v1 a=0.01 p=0.9 n=0')) v(k, s);

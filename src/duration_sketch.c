@@ -203,22 +203,47 @@ DsPercentileSeconds(DurationSketch *ds, double p)
 	return Min(Max(r, ds->min_us / 1e6), ds->max_us / 1e6);
 }
 
-/* Percentile p in whole microseconds, as interval arithmetic rounds it */
+/* The value of rank k (0-based) of a readable exact state, exactly */
+static int64
+DsExactOrderStat(DurationSketch *ds, int64 k)
+{
+	Assert(ds->format == DS_FORMAT_EXACT);
+	if (k <= 0)
+		return ds->min_us;
+	if (k >= ds->count - 1)
+		return ds->max_us;
+	return DsValues(ds)[k];
+}
+
+/*
+ * Percentile p in whole microseconds, as interval arithmetic rounds it.
+ * Exact states interpolate between their two int64 order statistics, so
+ * values past 2^53 us (where a double no longer holds every microsecond)
+ * are not rounded through a double; every answer is clamped to [min, max]
+ * in int64 for the same reason.
+ */
 static int64
 DsPercentileUs(DurationSketch *ds, double p)
 {
 	double		lo,
 				hi,
-				frac,
-				r;
+				frac;
+	int64		r;
 
 	(void) DsPercentile(ds, p, &lo, &hi, &frac);
 	if (ds->format == DS_FORMAT_EXACT)
-		r = lo + rint(frac * (hi - lo));	/* like interval_mul, then _pl */
+	{
+		double		rownum = p * (ds->count - 1);
+		int64		first = (int64) floor(rownum);
+		int64		ilo = DsExactOrderStat(ds, first);
+		int64		ihi = DsExactOrderStat(ds, first + (frac > 0 ? 1 : 0));
+
+		/* like interval_mul, then interval_pl; |ihi - ilo| <= 2^63 */
+		r = ilo + (int64) rint(frac * (double) ((int128) ihi - ilo));
+	}
 	else
-		r = rint(lo + frac * (hi - lo));
-	r = Min(Max(r, (double) ds->min_us), (double) ds->max_us);
-	return (int64) r;
+		r = (int64) rint(lo + frac * (hi - lo));
+	return Min(Max(r, ds->min_us), ds->max_us);
 }
 
 /* ---------------------------------------------------------------------
@@ -631,10 +656,16 @@ DsCheckCompatible(DurationSketch *a, DurationSketch *b)
 			DsVaryingP();
 }
 
-/* Fold the totals of other into ds */
+/*
+ * Fold the totals of other into ds.  An empty other (one that records its
+ * p's, as an inverse or uncombine leaves behind) has no minimum or maximum
+ * to fold: its zeroed fields are not values.
+ */
 static void
 DsMergeTotals(DurationSketch *ds, DurationSketch *other)
 {
+	if (other->count == 0)
+		return;
 	if (ds->count == 0)
 	{
 		ds->min_us = other->min_us;
