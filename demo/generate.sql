@@ -20,9 +20,11 @@
 --   * reps differ in effort and skill (hidden traits, never stored in crm);
 --     effort shows as activity (calls per lead, speed to first call,
 --     meetings per deal, account check-ins), skill as conversion;
---   * response times are heavy-tailed: a share answered within 5 minutes
---     (larger for hard-working SDRs), most after hours, some after days,
---     and some leads never contacted at all (first_touch_at NULL);
+--   * SDRs call only in their team's working hours (crm.sdr_teams), so
+--     response times are drawn in business time: heavy-tailed, a share
+--     answered within 5 business minutes (larger for hard-working SDRs),
+--     most after business hours, some after business days, and some leads
+--     never contacted at all (first_touch_at NULL);
 --   * leads answered fast qualify more often; deals with more meetings are
 --     won more often; big deals are won less often (value-weighted close
 --     rate < count close rate); a few AEs hired late in the year have only
@@ -42,7 +44,13 @@
 
 SET client_min_messages = warning;
 SET TimeZone = 'UTC';
-SET search_path = pg_catalog;
+-- The extension's schema is searched after pg_catalog: the generator places
+-- first calls in working hours with business_add and checks them with
+-- is_open and business_duration
+SELECT n.nspname AS sp_schema
+FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+WHERE e.extname = 'salesperf' \gset
+SET search_path = pg_catalog, :"sp_schema";
 
 DROP SCHEMA IF EXISTS crm_gen CASCADE;
 CREATE SCHEMA crm_gen;
@@ -157,15 +165,19 @@ INSERT INTO crm.sdr_teams VALUES
 		'2025-12-24 08:00-12:00; 2025-12-25 closed');
 INSERT INTO crm.sdr_team_members SELECT user_id, 1 + idx % 2 FROM crm_gen.reps WHERE role = 'SDR';
 
--- Leads, with every per-lead draw computed once.  Response time: never
--- contacted (2-12%, more for low-effort SDRs); within minutes (5-50%, more
--- for high effort); otherwise lognormal around 1.5-4.5 hours with a tail of
--- days.  Call k of a lead is made at first_touch + (k-1) * spacing (+ jitter).
+-- Leads, with every per-lead draw computed once.  Response time response_s
+-- is business time, counted in the open hours of the SDR's team calendar
+-- (SDRs work only then): never contacted (2-12%, more for low-effort SDRs);
+-- within minutes (5-50%, more for high effort); otherwise lognormal around
+-- 1.5-4.5 business hours with a tail of business days.  The first touch is
+-- business_add(calendar, created_at, response_s), so a lead that arrives
+-- while the team is closed waits for the next opening; call k of a lead is
+-- made at first_touch + (k-1) * spacing (+ jitter).
 CREATE TABLE crm_gen.lead_draws AS
 WITH b AS (
 	SELECT g AS lead_id,
 		   p.t0 + make_interval(secs => crm_gen.u(g, 10, p.seed) * 365 * 86400) AS created_at,
-		   r.user_id AS owner_id, r.effort, r.skill,
+		   r.user_id AS owner_id, r.effort, r.skill, st.calendar,
 		   crm_gen.u(g, 11, p.seed) AS u_never,
 		   crm_gen.u(g, 12, p.seed) AS u_fast,
 		   crm_gen.u(g, 13, p.seed) AS u_fast_s,
@@ -178,6 +190,8 @@ WITH b AS (
 	FROM crm_gen.params p
 	CROSS JOIN generate_series(1, p.n_leads) g
 	JOIN crm_gen.reps r ON r.role = 'SDR' AND r.idx = floor(crm_gen.u(g, 19, p.seed) * p.n_sdr)::int
+	JOIN crm.sdr_team_members m ON m.user_id = r.user_id
+	JOIN crm.sdr_teams st ON st.team_id = m.team_id
 ), t AS (
 	SELECT b.*,
 		   CASE WHEN u_never < 0.02 + 0.10 * (1 - effort) THEN NULL
@@ -189,7 +203,8 @@ WITH b AS (
 	SELECT t.*,
 		   CASE WHEN response_s IS NULL THEN 0
 				ELSE least(15, 1 + floor(-ln(u_calls) * (0.2 + 4.5 * effort)))::int END AS calls,
-		   86400 * (0.4 + 1.6 * u_spacing) AS spacing_s
+		   86400 * (0.4 + 1.6 * u_spacing) AS spacing_s,
+		   business_add(calendar, created_at, make_interval(secs => response_s)) AS first_touch
 	FROM t
 )
 SELECT c.*,
@@ -201,12 +216,13 @@ SELECT c.*,
 			* (1 - exp(-c.calls / 2.0)) * 1.4) AS qualified
 FROM c;
 
--- When a lead's k-th call happens (call 1 is the first touch).  STABLE like
--- timestamptz + interval itself, so the planner can inline it.
-CREATE FUNCTION crm_gen.call_at(lead_id bigint, k int, created_at timestamptz,
-								response_s double precision, spacing_s double precision, seed bigint)
+-- When a lead's k-th call happens (call 1 is the first touch, NULL for a
+-- lead never contacted).  STABLE like timestamptz + interval itself, so the
+-- planner can inline it.
+CREATE FUNCTION crm_gen.call_at(lead_id bigint, k int, first_touch timestamptz,
+								spacing_s double precision, seed bigint)
 RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE
-RETURN created_at + make_interval(secs => response_s + (k - 1) * spacing_s
+RETURN first_touch + make_interval(secs => (k - 1) * spacing_s
 	   + CASE WHEN k > 1 THEN 0.5 * spacing_s * crm_gen.u(lead_id * 16 + k, 20, seed) ELSE 0 END);
 
 INSERT INTO crm.leads (lead_id, created_at, owner_id, source, first_touch_at, calls,
@@ -215,16 +231,16 @@ SELECT lead_id, date_trunc('second', created_at), owner_id,
 	   CASE WHEN u_source < 0.45 THEN 'Web form' WHEN u_source < 0.70 THEN 'Content download'
 			WHEN u_source < 0.85 THEN 'Event' WHEN u_source < 0.95 THEN 'Referral'
 			ELSE 'Partner' END,
-	   date_trunc('second', crm_gen.call_at(lead_id, 1, created_at, response_s, spacing_s, seed)),
+	   date_trunc('second', crm_gen.call_at(lead_id, 1, first_touch, spacing_s, seed)),
 	   calls, qualified,
 	   CASE WHEN qualified
-			THEN date_trunc('second', crm_gen.call_at(lead_id, calls, created_at, response_s, spacing_s, seed)) END
+			THEN date_trunc('second', crm_gen.call_at(lead_id, calls, first_touch, spacing_s, seed)) END
 FROM crm_gen.lead_draws;
 
 -- One activity row per call; a qualified lead's last call connected
 INSERT INTO crm.activities (activity_id, user_id, kind, at, duration, outcome, lead_id)
 SELECT d.lead_id * 16 + k, d.owner_id, 'call',
-	   date_trunc('second', crm_gen.call_at(d.lead_id, k, d.created_at, d.response_s, d.spacing_s, d.seed)),
+	   date_trunc('second', crm_gen.call_at(d.lead_id, k, d.first_touch, d.spacing_s, d.seed)),
 	   make_interval(secs => CASE WHEN o.outcome = 'connected'
 								  THEN 60 + floor(840 * crm_gen.u(d.lead_id * 16 + k, 22, d.seed))
 								  ELSE 10 + floor(50 * crm_gen.u(d.lead_id * 16 + k, 22, d.seed)) END),
@@ -454,8 +470,9 @@ ALTER TABLE crm.users ADD CONSTRAINT users_manager_id_fkey FOREIGN KEY (manager_
 DROP SCHEMA crm_gen CASCADE;
 
 -- The generator checks its own promises: leads.calls and first_touch_at agree
--- with the calls table, a qualified lead had a connected call, and the
--- response times have the shape the scorecards rely on
+-- with the calls table, a qualified lead had a connected call, first touches
+-- fall in working hours, and the response times have the shape the
+-- scorecards rely on
 DO $$
 DECLARE
 	bad bigint;
@@ -485,13 +502,31 @@ BEGIN
 	IF bad > 0 THEN
 		RAISE EXCEPTION 'generator bug: % opportunities disagree with their stage history', bad;
 	END IF;
-	SELECT ARRAY[avg((first_touch_at - created_at <= interval '5 minutes')::int),
-				 avg((first_touch_at - created_at > interval '1 day')::int),
-				 avg((first_touch_at IS NULL)::int)]
-	INTO shares FROM crm.leads;
+	-- SDRs call only in their team's working hours: every first touch is in
+	-- an open range (or at its end, to the truncated second)
+	SELECT count(*) INTO bad
+	FROM crm.leads l
+	JOIN crm.sdr_team_members m ON m.user_id = l.owner_id
+	JOIN crm.sdr_teams t ON t.team_id = m.team_id
+	WHERE NOT is_open(t.calendar, l.first_touch_at)
+	  AND NOT is_open(t.calendar, l.first_touch_at - interval '1 second');
+	IF bad > 0 THEN
+		RAISE EXCEPTION 'generator bug: % first touches outside their team''s working hours', bad;
+	END IF;
+	-- the response-time shape, in business time (the draws' response_s)
+	SELECT ARRAY[avg((b <= interval '5 minutes')::int),
+				 avg((b > interval '8 hours')::int),
+				 avg((b IS NULL)::int),
+				 avg((first_touch_at - created_at > interval '1 day')::int)]
+	INTO shares
+	FROM (SELECT l.first_touch_at, l.created_at,
+				 business_duration(t.calendar, l.created_at, l.first_touch_at) AS b
+		  FROM crm.leads l
+		  JOIN crm.sdr_team_members m ON m.user_id = l.owner_id
+		  JOIN crm.sdr_teams t ON t.team_id = m.team_id) r;
 	IF NOT (shares[1] BETWEEN 0.05 AND 0.5 AND shares[2] BETWEEN 0.01 AND 0.3
-			AND shares[3] BETWEEN 0.01 AND 0.2) THEN
-		RAISE EXCEPTION 'generator bug: response-time shape off (<=5 min, >1 day, never: %)', shares;
+			AND shares[3] BETWEEN 0.01 AND 0.2 AND shares[4] BETWEEN 0.05 AND 0.6) THEN
+		RAISE EXCEPTION 'generator bug: response-time shape off (<=5 business min, >8 business h, never, >1 calendar day: %)', shares;
 	END IF;
 END $$;
 

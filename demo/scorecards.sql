@@ -111,9 +111,10 @@ SELECT demo.took('SDR scorecard', :'t0') AS took \gset
 \echo ' New York 08-17, each with its local holidays), business = business_duration('
 \echo ' calendar, created_at, first_touch_at).  A lead that arrives at 23:10 on a'
 \echo ' Friday and is called at 09:02 on Monday waited 2 business minutes, not 58 hours.'
-\echo ' "arrived closed": leads created while the team was closed.  The ranks are by'
-\echo ' p90, calendar and business: an SDR who answers every lead at the next opening'
-\echo ' climbs, one who lets leads wait through open hours falls.'
+\echo ' "arrived closed": leads created while the team was closed.  SDRs call only in'
+\echo ' working hours, so calendar time adds the closed hours: Rome is open 8 hours a'
+\echo ' day with a lunch break and has more holidays, New York 9, so the same working'
+\echo ' speed looks slower from Rome.  The ranks are by p90, calendar and business.'
 SELECT clock_timestamp() AS t0 \gset
 CREATE TEMP TABLE sdr_business AS
 SELECT l.owner_id, t.name AS team, count(*) AS leads,
