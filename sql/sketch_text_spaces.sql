@@ -1,8 +1,8 @@
 -- duration_sketch text input separates items by white space as
 -- PostgreSQL's scanner defines it (space, tab, newline, carriage return,
--- form feed: scanner_isspace), like the core input functions, not by the
--- locale's isspace(), which also took a vertical tab (chr(11)) and, in
--- single-byte locales, bytes such as 0xA0 (issue 14).
+-- form feed, and from PostgreSQL 18 vertical tab: scanner_isspace), like
+-- the core input functions, not by the locale's isspace(), which in
+-- single-byte locales also took bytes such as 0xA0 (issue 14).
 \getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/sql/include/helpers.sql
 \set VERBOSITY sqlstate
@@ -18,11 +18,26 @@ SELECT count(*) AS forms,
        count(*) FILTER (WHERE replace(s::text, ' ', sep)::duration_sketch = s) AS read_back
 FROM forms, unnest(ARRAY[E'\t', E'\n', E'\r', E'\f', E' \t\n\r\f']) sep;
 
--- a vertical tab is not white space: 22P02 wherever it stands
-SELECT ('v1' || chr(11) || 'n=0')::duration_sketch;
-SELECT (chr(11) || 'v1 n=0')::duration_sketch;
-SELECT ('v1 n=0' || chr(11))::duration_sketch;
-SELECT replace(s::text, ' ', chr(11))::duration_sketch FROM forms;
+-- a vertical tab (chr(11)) is white space exactly when the server's
+-- scanner says so: not up to PostgreSQL 17, yes from 18, whose
+-- scanner_isspace() added it.  The reference is parse_ident(), a core
+-- function that skips white space with scanner_isspace().
+CREATE FUNCTION pg_temp.accepted(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN true;
+EXCEPTION WHEN invalid_text_representation OR invalid_parameter_value THEN
+	RETURN false;
+END $$;
+SELECT pg_temp.accepted($$SELECT parse_ident(chr(11) || 'a' || chr(11))$$) AS scanner_vt \gset
+SELECT q, pg_temp.accepted(q) = :'scanner_vt'::boolean AS follows_the_scanner
+FROM unnest(ARRAY[$$SELECT ('v1' || chr(11) || 'n=0')::duration_sketch$$,
+                  $$SELECT (chr(11) || 'v1 n=0')::duration_sketch$$,
+                  $$SELECT ('v1 n=0' || chr(11))::duration_sketch$$,
+                  $$SELECT replace(s::text, ' ', chr(11))::duration_sketch FROM forms$$]) q;
+-- and what a vertical tab separates reads back equal where it is accepted
+SELECT count(*) FILTER (WHERE NOT :'scanner_vt'::boolean OR replace(s::text, ' ', chr(11))::duration_sketch = s) = count(*) AS same_when_accepted
+FROM forms;
 -- nor inside a number, where strtod() would have skipped it
 SELECT ('v1 a=' || chr(11) || '0.01 n=1 exact_us=1')::duration_sketch;
 SELECT ('v1 a=0.01 p=' || chr(11) || '0.5 n=1 exact_us=1')::duration_sketch;
