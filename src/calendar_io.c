@@ -105,18 +105,6 @@ CalPutRanges(StringInfo buf, const CalRange *r, int n)
 	}
 }
 
-static uint64
-CalZigzag(int64 v)
-{
-	return ((uint64) v << 1) ^ (uint64) (v >> 63);
-}
-
-static int64
-CalUnzigzag(uint64 v)
-{
-	return (int64) (v >> 1) ^ -(int64) (v & 1);
-}
-
 /* The stored value of a canonical calendar */
 struct varlena *
 CalEncode(const CalDef *def)
@@ -136,7 +124,7 @@ CalEncode(const CalDef *def)
 	for (int i = 0; i < def->nexc; i++)
 	{
 		if (i == 0)
-			SpPutVarint(&buf, CalZigzag(def->excdate[0]));
+			SpPutVarint(&buf, SpZigzag(def->excdate[0]));
 		else
 			SpPutVarint(&buf, def->excdate[i] - def->excdate[i - 1]);
 		CalPutRanges(&buf, def->ranges + def->estart[i],
@@ -285,7 +273,7 @@ CalDecode(const uint8 *data, Size len, CalDef *def, bool binary)
 		int64		date;
 
 		if (i == 0)
-			date = CalUnzigzag(CalGet(&rd, PG_UINT64_MAX, "date of an exception"));
+			date = SpUnzigzag(CalGet(&rd, PG_UINT64_MAX, "date of an exception"));
 		else
 		{
 			uint64		step = CalGet(&rd, PG_INT32_MAX, "date step of an exception");

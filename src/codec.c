@@ -32,12 +32,9 @@ SpBinaryError(const char *type, const char *detail)
 void
 SpPutVarint(StringInfo buf, uint64 v)
 {
-	while (v >= 0x80)
-	{
-		appendStringInfoCharMacro(buf, (char) ((v & 0x7f) | 0x80));
-		v >>= 7;
-	}
-	appendStringInfoCharMacro(buf, (char) v);
+	enlargeStringInfo(buf, SP_VARINT_MAXLEN);
+	buf->len = (char *) SpWriteVarint((uint8 *) buf->data + buf->len, v) - buf->data;
+	buf->data[buf->len] = '\0';
 }
 
 SpVarintResult

@@ -42,8 +42,54 @@ typedef enum SpVarintResult
 
 #define SP_VARINT_MAXLEN 10
 
+/* Bytes of the shortest encoding of v (1 to SP_VARINT_MAXLEN) */
+static inline int
+SpVarintSize(uint64 v)
+{
+	int			n = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Write the shortest encoding of v at p, which has room for SpVarintSize(v)
+ * bytes; returns the end
+ */
+static inline uint8 *
+SpWriteVarint(uint8 *p, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		*p++ = (uint8) ((v & 0x7f) | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8) v;
+	return p;
+}
+
 /* Append v to buf */
 extern void SpPutVarint(StringInfo buf, uint64 v);
+
+/*
+ * A signed value as an unsigned one with small magnitudes kept small
+ * (0, -1, 1, -2 ... as 0, 1, 2, 3 ...), for a varint, and back
+ */
+static inline uint64
+SpZigzag(int64 v)
+{
+	return ((uint64) v << 1) ^ (uint64) (v >> 63);
+}
+
+static inline int64
+SpUnzigzag(uint64 u)
+{
+	return (int64) (u >> 1) ^ -(int64) (u & 1);
+}
 
 /* The general case of SpGetVarint (codec.c) */
 extern SpVarintResult SpGetVarintSlow(const uint8 **p, const uint8 *end, uint64 *v);

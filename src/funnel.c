@@ -322,18 +322,6 @@ FunnelEntryAddPoints(FunnelEntry *e, const FunnelPoint *b, int32 nb, MemoryConte
  * ---------------------------------------------------------------------
  */
 
-static inline uint64
-FunnelZigzag(int64 v)
-{
-	return ((uint64) v << 1) ^ (uint64) (v >> 63);
-}
-
-static inline int64
-FunnelUnzigzag(uint64 u)
-{
-	return (int64) (u >> 1) ^ -(int64) (u & 1);
-}
-
 /* Are all the times whole seconds? */
 static bool
 FunnelAllSeconds(const FunnelPoint *pts, int32 n)
@@ -344,42 +332,16 @@ FunnelAllSeconds(const FunnelPoint *pts, int32 n)
 	return true;
 }
 
-/* Bytes of one varint */
-static inline Size
-FunnelVarintSize(uint64 v)
-{
-	Size		n = 1;
-
-	while (v >= 0x80)
-	{
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
-
-static inline uint8 *
-FunnelPutVarint(uint8 *p, uint64 v)
-{
-	while (v >= 0x80)
-	{
-		*p++ = (uint8) ((v & 0x7f) | 0x80);
-		v >>= 7;
-	}
-	*p++ = (uint8) v;
-	return p;
-}
-
 /* Bytes the encoding of n points takes (n >= 1) */
 static Size
 FunnelPointsSize(const FunnelPoint *pts, int32 n)
 {
 	int64		unit = FunnelAllSeconds(pts, n) ? USECS_PER_SEC : 1;
-	Size		size = FunnelVarintSize(((uint64) n << 1) | (unit != 1));
+	Size		size = SpVarintSize(((uint64) n << 1) | (unit != 1));
 
-	size += FunnelVarintSize(FunnelZigzag(pts[0].at / unit)) + 1;
+	size += SpVarintSize(SpZigzag(pts[0].at / unit)) + 1;
 	for (int32 i = 1; i < n; i++)
-		size += FunnelVarintSize(((uint64) pts[i].at - (uint64) pts[i - 1].at) / unit) + 1;
+		size += SpVarintSize(((uint64) pts[i].at - (uint64) pts[i - 1].at) / unit) + 1;
 	return size;
 }
 
@@ -389,12 +351,12 @@ FunnelEncodePoints(const FunnelPoint *pts, int32 n, uint8 *p)
 {
 	int64		unit = FunnelAllSeconds(pts, n) ? USECS_PER_SEC : 1;
 
-	p = FunnelPutVarint(p, ((uint64) n << 1) | (unit != 1));
-	p = FunnelPutVarint(p, FunnelZigzag(pts[0].at / unit));
+	p = SpWriteVarint(p, ((uint64) n << 1) | (unit != 1));
+	p = SpWriteVarint(p, SpZigzag(pts[0].at / unit));
 	*p++ = (uint8) pts[0].code;
 	for (int32 i = 1; i < n; i++)
 	{
-		p = FunnelPutVarint(p, ((uint64) pts[i].at - (uint64) pts[i - 1].at) / unit);
+		p = SpWriteVarint(p, ((uint64) pts[i].at - (uint64) pts[i - 1].at) / unit);
 		*p++ = (uint8) pts[i].code;
 	}
 	return p;
@@ -423,7 +385,7 @@ FunnelDecodePoints(const FunnelDealData *d, FunnelPoint *out)
 	{
 		uint64		v = FunnelGetStoredVarint(&p);
 
-		at = (i == 0) ? FunnelUnzigzag(v) * unit :
+		at = (i == 0) ? SpUnzigzag(v) * unit :
 			(int64) ((uint64) at + v * (uint64) unit);
 		out[i].at = at;
 		out[i].code = *p++;
