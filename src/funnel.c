@@ -57,8 +57,6 @@
 #include "funnel.h"
 #include "keys.h"
 
-#define FUNNEL_EXPANDED_MAGIC	0x464e4c31	/* "FNL1" */
-
 /* States of fewer deals stay flat (see "Small states" below) */
 #define FUNNEL_SMALL_DEALS		8
 
@@ -89,14 +87,9 @@ typedef struct FunnelEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-static Size FunnelGetFlatSize(ExpandedObjectHeader *eohptr);
-static void FunnelFlattenInto(ExpandedObjectHeader *eohptr, void *result,
-							  Size allocated_size);
+static struct varlena *FunnelBuildFlatOf(SpKeyedState *state, MemoryContext cxt);
 
-static const ExpandedObjectMethods FunnelMethods = {
-	FunnelGetFlatSize,
-	FunnelFlattenInto
-};
+static const SpKeyedClass FunnelClass = {"funnel_summary", FunnelBuildFlatOf};
 
 /* ---------------------------------------------------------------------
  * Key types and stage lists
@@ -503,7 +496,7 @@ FunnelBuildFlat(FunnelState *state, MemoryContext cxt)
 	FunnelFlat *flat;
 
 	/* temporary memory in a context of our own (cxt may be a bump context) */
-	scratch = AllocSetContextCreate(state->hdr.eoh_context, "funnel_summary flatten",
+	scratch = AllocSetContextCreate(state->ks.hdr.eoh_context, "funnel_summary flatten",
 									ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(scratch);
 	deals = palloc_extended(Max(n, 1) * sizeof(FunnelDealOut), MCXT_ALLOC_HUGE);
@@ -522,38 +515,20 @@ FunnelBuildFlat(FunnelState *state, MemoryContext cxt)
 
 		memset(&ssup, 0, sizeof(ssup));
 		ssup.ssup_cxt = CurrentMemoryContext;
-		SpKeySortSupport(&state->key, &ssup);
+		SpKeySortSupport(&state->ks.key, &ssup);
 		qsort_arg(deals, n, sizeof(FunnelDealOut), FunnelCompareOut, &ssup);
 	}
 	MemoryContextSwitchTo(old);
-	flat = FunnelWriteFlat(&state->key, &state->stages, deals, (int32) n, cxt);
+	flat = FunnelWriteFlat(&state->ks.key, &state->stages, deals, (int32) n, cxt);
 	MemoryContextDelete(scratch);
 	return flat;
 }
 
-static Size
-FunnelGetFlatSize(ExpandedObjectHeader *eohptr)
+/* The build_flat of FunnelClass */
+static struct varlena *
+FunnelBuildFlatOf(SpKeyedState *state, MemoryContext cxt)
 {
-	FunnelState *state = (FunnelState *) eohptr;
-
-	Assert(state->magic == FUNNEL_EXPANDED_MAGIC);
-	if (state->flat == NULL)
-		state->flat = FunnelBuildFlat(state, state->hdr.eoh_context);
-	return VARSIZE(state->flat);
-}
-
-static void
-FunnelFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
-{
-	FunnelState *state = (FunnelState *) eohptr;
-
-	Assert(state->magic == FUNNEL_EXPANDED_MAGIC);
-	if (state->flat == NULL)
-		state->flat = FunnelBuildFlat(state, state->hdr.eoh_context);
-	Assert(allocated_size == VARSIZE(state->flat));
-	memcpy(result, state->flat, allocated_size);
-	pfree(state->flat);
-	state->flat = NULL;
+	return (struct varlena *) FunnelBuildFlat((FunnelState *) state, cxt);
 }
 
 /* ---------------------------------------------------------------------
@@ -570,17 +545,14 @@ FunnelNew(Oid keytype, const FunnelStages *stages, MemoryContext parent,
 	MemoryContext old;
 	char	   *blob;
 
-	cxt = AllocSetContextCreate(parent, "funnel_summary",
-								0, ALLOCSET_SMALL_INITSIZE, ALLOCSET_DEFAULT_MAXSIZE);
-	state = MemoryContextAllocZero(cxt, sizeof(FunnelState));
-	EOH_init_header(&state->hdr, &FunnelMethods, cxt);
-	state->magic = FUNNEL_EXPANDED_MAGIC;
-	FunnelKeyTypeInit(&state->key, keytype);
+	state = SpKeyedNew(&FunnelClass, sizeof(FunnelState), parent);
+	cxt = state->ks.hdr.eoh_context;
+	FunnelKeyTypeInit(&state->ks.key, keytype);
 	blob = MemoryContextAlloc(cxt, Max(stages->bloblen, 1));
 	memcpy(blob, stages->blob, stages->bloblen);
 	FunnelParseStageBlob(&state->stages, blob, stages->bloblen, stages->n);
 	old = MemoryContextSwitchTo(cxt);
-	state->deals = funnel_tab_create(cxt, Max(nelements, 8), &state->key);
+	state->deals = funnel_tab_create(cxt, Max(nelements, 8), &state->ks.key);
 	MemoryContextSwitchTo(old);
 	return state;
 }
@@ -588,15 +560,7 @@ FunnelNew(Oid keytype, const FunnelStages *stages, MemoryContext parent,
 static FunnelState *
 FunnelDatumGetExpanded(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		FunnelState *state = (FunnelState *) DatumGetEOHP(d);
-
-		if (state->magic != FUNNEL_EXPANDED_MAGIC)
-			elog(ERROR, "expanded object is not a funnel_summary");
-		return state;
-	}
-	return NULL;
+	return (FunnelState *) SpKeyedFromDatum(&FunnelClass, d);
 }
 
 /*
@@ -611,19 +575,15 @@ FunnelMergeDeal(FunnelState *state, Datum key, const FunnelPoint *pts, int32 n,
 	FunnelEntry *e;
 	bool		found;
 
-	if (state->flat != NULL)
-	{
-		pfree(state->flat);
-		state->flat = NULL;
-	}
+	SpKeyedInvalidateFlat(&state->ks);
 	e = funnel_tab_insert(state->deals, key, &found);
 	if (!found)
 	{
-		if (!state->key.typbyval)
+		if (!state->ks.key.typbyval)
 		{
-			MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
+			MemoryContext old = MemoryContextSwitchTo(state->ks.hdr.eoh_context);
 
-			e->key = SpKeyCopy(&state->key, key);
+			e->key = SpKeyCopy(&state->ks.key, key);
 			MemoryContextSwitchTo(old);
 		}
 		e->points = NULL;
@@ -634,8 +594,8 @@ FunnelMergeDeal(FunnelState *state, Datum key, const FunnelPoint *pts, int32 n,
 				(errcode(duplicate_errcode),
 				 errmsg("duplicate deal in funnel_summary"),
 				 errdetail("Deal %s appears more than once.",
-						   SpKeyOut(state->key.type, key))));
-	FunnelEntryAddPoints(e, pts, n, state->hdr.eoh_context);
+						   SpKeyOut(state->ks.key.type, key))));
+	FunnelEntryAddPoints(e, pts, n, state->ks.hdr.eoh_context);
 }
 
 FunnelFlat *
@@ -661,7 +621,7 @@ FunnelMergeDatum(FunnelState *state, Datum d)
 		funnel_tab_iterator it;
 		FunnelEntry *e;
 
-		FunnelCheckSameKeyType(state->key.type, other->key.type);
+		FunnelCheckSameKeyType(state->ks.key.type, other->ks.key.type);
 		FunnelCheckSameStages(&state->stages, &other->stages, false);
 		funnel_tab_start_iterate(other->deals, &it);
 		while ((e = funnel_tab_iterate(other->deals, &it)) != NULL)
@@ -678,7 +638,7 @@ FunnelMergeDatum(FunnelState *state, Datum d)
 		FunnelPoint *buf = NULL;
 		int32		bufcap = 0;
 
-		FunnelCheckSameKeyType(state->key.type, flat->keytype);
+		FunnelCheckSameKeyType(state->ks.key.type, flat->keytype);
 		FunnelFlatStageList(flat, &st);
 		FunnelCheckSameStages(&state->stages, &st, false);
 		for (int32 i = 0; i < flat->ndeals; i++)
@@ -686,7 +646,7 @@ FunnelMergeDatum(FunnelState *state, Datum d)
 			FunnelDealData dd;
 
 			CHECK_FOR_INTERRUPTS();
-			p = FunnelReadDeal(&state->key, p, &dd);
+			p = FunnelReadDeal(&state->ks.key, p, &dd);
 			if (dd.npoints > bufcap)
 			{
 				bufcap = Max(dd.npoints, 2 * bufcap);
@@ -709,7 +669,7 @@ FunnelExpandDatum(Datum d, MemoryContext parent)
 	FunnelState *state;
 
 	if (other != NULL)
-		state = FunnelNew(other->key.type, &other->stages, parent, other->deals->members);
+		state = FunnelNew(other->ks.key.type, &other->stages, parent, other->deals->members);
 	else
 	{
 		FunnelFlat *flat = FunnelDatumGetFlat(d);
@@ -916,9 +876,7 @@ FunnelStateForUpdate(FunctionCallInfo fcinfo, MemoryContext cxt)
 	Datum		d = PG_GETARG_DATUM(0);
 	FunnelState *state = FunnelDatumGetExpanded(d);
 
-	if (state != NULL && SpMayUpdateInPlace(fcinfo) &&
-		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		MemoryContextGetParent(state->hdr.eoh_context) == cxt)
+	if (SpKeyedMayUpdate(fcinfo, (SpKeyedState *) state, cxt))
 		return state;
 	return FunnelExpandDatum(d, cxt);
 }
@@ -976,10 +934,10 @@ funnel_summary_trans(PG_FUNCTION_ARGS)
 	}
 	cxt = SpStateContext(fcinfo);
 	state = FunnelStateForUpdate(fcinfo, cxt);
-	FunnelCheckSameKeyType(state->key.type, call->key.type);
+	FunnelCheckSameKeyType(state->ks.key.type, call->key.type);
 	FunnelCheckSameStages(&state->stages, st, true);
 	FunnelMergeDeal(state, key, &pt, 1, 0);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->ks.hdr));
 }
 
 /*
@@ -1050,7 +1008,7 @@ funnel_summary_combine(PG_FUNCTION_ARGS)
 		state = FunnelStateForUpdate(fcinfo, cxt);
 		FunnelMergeDatum(state, PG_GETARG_DATUM(1));
 	}
-	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->ks.hdr));
 }
 
 /* Final function of funnel_agg and rollup: the state as a flat copy */
@@ -1058,12 +1016,7 @@ PG_FUNCTION_INFO_V1(funnel_summary_final);
 Datum
 funnel_summary_final(PG_FUNCTION_ARGS)
 {
-	Datum		d = PG_GETARG_DATUM(0);
-	FunnelState *state = FunnelDatumGetExpanded(d);
-
-	if (state != NULL)
-		PG_RETURN_POINTER(FunnelBuildFlat(state, CurrentMemoryContext));
-	PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(d));
+	PG_RETURN_DATUM(SpKeyedFinal(&FunnelClass, PG_GETARG_DATUM(0)));
 }
 
 /* ---------------------------------------------------------------------

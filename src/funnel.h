@@ -93,12 +93,9 @@ typedef struct FunnelDealData
  */
 typedef struct FunnelState
 {
-	ExpandedObjectHeader hdr;
-	int32		magic;
-	SpKeyType	key;
+	SpKeyedState ks;			/* header, key type, cached flat image (keys.h) */
 	FunnelStages stages;		/* blob in the state's context */
 	struct funnel_tab_hash *deals;	/* simplehash table (funnel.c) */
-	FunnelFlat *flat;			/* cached flat image, or NULL */
 } FunnelState;
 
 /* Stage lists */

@@ -236,7 +236,7 @@ funnel_summary_in(PG_FUNCTION_ARGS)
 	if (*p != '\0')
 		FunnelSyntaxError(input, "Unexpected text after the last deal.");
 	flat = FunnelBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	DeleteExpandedObject(EOHPGetRWDatum(&state->ks.hdr));
 	PG_RETURN_POINTER(flat);
 }
 
@@ -458,7 +458,7 @@ funnel_summary_recv(PG_FUNCTION_ARGS)
 	}
 	pq_getmsgend(buf);
 	flat = FunnelBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	DeleteExpandedObject(EOHPGetRWDatum(&state->ks.hdr));
 	PG_RETURN_POINTER(flat);
 }
 

@@ -11,6 +11,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 
 bool
@@ -321,4 +322,96 @@ SpKeyRecv(FmgrInfo *recv, Oid ioparam, StringInfo scratch, const char *data,
 	if (scratch->cursor != scratch->len)
 		SpBinaryError(typname, "A key has trailing bytes.");
 	return key;
+}
+
+/* ---------------------------------------------------------------------
+ * Keyed states in memory (see keys.h)
+ * ---------------------------------------------------------------------
+ */
+
+/* Expanded-object method: size of the flat form (built and cached here) */
+static Size
+SpKeyedGetFlatSize(ExpandedObjectHeader *eohptr)
+{
+	SpKeyedState *state = (SpKeyedState *) eohptr;
+
+	if (state->flat == NULL)
+		state->flat = state->cls->build_flat(state, state->hdr.eoh_context);
+	return VARSIZE(state->flat);
+}
+
+/* Expanded-object method: write the flat form into result */
+static void
+SpKeyedFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	SpKeyedState *state = (SpKeyedState *) eohptr;
+
+	if (state->flat == NULL)
+		state->flat = state->cls->build_flat(state, state->hdr.eoh_context);
+	Assert(allocated_size == VARSIZE(state->flat));
+	memcpy(result, state->flat, allocated_size);
+	/* the image is built on demand: do not keep a second copy of the state */
+	SpKeyedInvalidateFlat(state);
+}
+
+static const ExpandedObjectMethods SpKeyedMethods = {
+	SpKeyedGetFlatSize,
+	SpKeyedFlattenInto
+};
+
+void *
+SpKeyedNew(const SpKeyedClass *cls, Size size, MemoryContext parent)
+{
+	MemoryContext cxt;
+	SpKeyedState *state;
+
+	Assert(size >= sizeof(SpKeyedState));
+	/* cls->name is a constant string, as a context name must be */
+	cxt = AllocSetContextCreateInternal(parent, cls->name,
+										0, ALLOCSET_SMALL_INITSIZE, ALLOCSET_DEFAULT_MAXSIZE);
+	state = MemoryContextAllocZero(cxt, size);
+	EOH_init_header(&state->hdr, &SpKeyedMethods, cxt);
+	state->cls = cls;
+	return state;
+}
+
+SpKeyedState *
+SpKeyedFromDatum(const SpKeyedClass *cls, Datum d)
+{
+	SpKeyedState *state;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		return NULL;
+	state = (SpKeyedState *) DatumGetEOHP(d);
+	if (state->hdr.eoh_methods != &SpKeyedMethods || state->cls != cls)
+		elog(ERROR, "expanded object is not of type %s", cls->name);
+	return state;
+}
+
+bool
+SpKeyedMayUpdate(FunctionCallInfo fcinfo, SpKeyedState *state, MemoryContext cxt)
+{
+	return state != NULL && SpMayUpdateInPlace(fcinfo) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))) &&
+		MemoryContextGetParent(state->hdr.eoh_context) == cxt;
+}
+
+void
+SpKeyedInvalidateFlat(SpKeyedState *state)
+{
+	if (state->flat != NULL)
+	{
+		pfree(state->flat);
+		state->flat = NULL;
+	}
+}
+
+Datum
+SpKeyedFinal(const SpKeyedClass *cls, Datum d)
+{
+	SpKeyedState *state = SpKeyedFromDatum(cls, d);
+
+	if (state != NULL)
+		return PointerGetDatum(cls->build_flat(state, CurrentMemoryContext));
+	return PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
 }

@@ -1,7 +1,8 @@
 /*
  * keys.h
  *	  Keys of any type, for the states that keep one entry per key
- *	  (upsell_summary's accounts; any state keyed by deal or account).
+ *	  (upsell_summary's accounts, funnel_summary's deals), and the
+ *	  expanded-object skeleton those states share (SpKeyedState, below).
  *
  * A key type is any type with default btree and hash operator classes
  * (bigint, integer, text, uuid...): its hash function finds an entry, its
@@ -30,7 +31,9 @@
 
 #include "salesperf.h"
 
+#include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/expandeddatum.h"
 #include "utils/sortsupport.h"
 #include "utils/typcache.h"
 
@@ -130,5 +133,66 @@ extern char *SpKeyReadToken(const char **p, const char **error);
  */
 extern Datum SpKeyRecv(FmgrInfo *recv, Oid ioparam, StringInfo scratch,
 					   const char *data, int len, const char *typname);
+
+/* ---------------------------------------------------------------------
+ * Keyed states in memory
+ *
+ * Inside an aggregate, a state that keeps one entry per key
+ * (upsell_summary, funnel_summary) is a read-write expanded object
+ * (utils/expandeddatum.h) in a memory context of its own under the
+ * aggregate's: the executor hands it back to each transition and combine
+ * call, which change it in place, and its flat form (what is stored, sent
+ * to other processes and compared) is built only when something asks for
+ * it.  What every such state shares lives here: its struct starts with an
+ * SpKeyedState, and its type supplies, in an SpKeyedClass, the one function
+ * that writes its flat form.
+ * ---------------------------------------------------------------------
+ */
+typedef struct SpKeyedState SpKeyedState;
+
+typedef struct SpKeyedClass
+{
+	const char *name;			/* the SQL type: messages, the context name */
+	/* the canonical flat form of state, allocated in cxt */
+	struct varlena *(*build_flat) (SpKeyedState *state, MemoryContext cxt);
+} SpKeyedClass;
+
+struct SpKeyedState
+{
+	ExpandedObjectHeader hdr;
+	const SpKeyedClass *cls;
+	SpKeyType	key;			/* the entries' key type (the caller's to set) */
+	struct varlena *flat;		/* cached flat image, or NULL */
+};
+
+/*
+ * A new state: size zeroed bytes (the type's struct, which starts with an
+ * SpKeyedState) in a new child context of parent that starts small (one
+ * state per group under hash aggregation) and grows to the default maximum
+ * block size (states of a million entries)
+ */
+extern void *SpKeyedNew(const SpKeyedClass *cls, Size size, MemoryContext parent);
+
+/* The state of class cls behind a datum, or NULL if the datum is flat */
+extern SpKeyedState *SpKeyedFromDatum(const SpKeyedClass *cls, Datum d);
+
+/*
+ * May state, the expanded object behind argument 0 (or NULL), be changed in
+ * place?  Only as an aggregate's own working state (the one in-place
+ * policy, SpMayUpdateInPlace): a read-write object whose context the
+ * aggregate's state context cxt owns.  Otherwise the caller works on a new
+ * expanded copy.
+ */
+extern bool SpKeyedMayUpdate(FunctionCallInfo fcinfo, SpKeyedState *state,
+							 MemoryContext cxt);
+
+/* Drop the cached flat image: the state is about to change */
+extern void SpKeyedInvalidateFlat(SpKeyedState *state);
+
+/*
+ * The final function of an aggregate building such a state (and of its
+ * rollup): the flat form of an expanded state, else a flat copy of d
+ */
+extern Datum SpKeyedFinal(const SpKeyedClass *cls, Datum d);
 
 #endif							/* SALESPERF_KEYS_H */

@@ -53,8 +53,6 @@
 #include "keys.h"
 #include "upsell.h"
 
-#define UPSELL_EXPANDED_MAGIC	0x55505331	/* "UPS1" */
-
 /*
  * An account's value in the hash table: most amounts fit in 16 bytes (up to
  * 20 significant digits) and are kept inline, saving an allocation and its
@@ -97,14 +95,9 @@ typedef struct UpsellEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-static Size UpsellGetFlatSize(ExpandedObjectHeader *eohptr);
-static void UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result,
-							  Size allocated_size);
+static struct varlena *UpsellBuildFlatOf(SpKeyedState *state, MemoryContext cxt);
 
-static const ExpandedObjectMethods UpsellMethods = {
-	UpsellGetFlatSize,
-	UpsellFlattenInto
-};
+static const SpKeyedClass UpsellClass = {"upsell_summary", UpsellBuildFlatOf};
 
 /* ---------------------------------------------------------------------
  * Key type support
@@ -192,18 +185,11 @@ UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
 	UpsellState *state;
 	MemoryContext old;
 
-	/*
-	 * Start small (one state per group under hash aggregation) but let the
-	 * blocks grow to the default maximum for states of a million accounts.
-	 */
-	cxt = AllocSetContextCreate(parent, "upsell_summary",
-								0, ALLOCSET_SMALL_INITSIZE, ALLOCSET_DEFAULT_MAXSIZE);
-	state = MemoryContextAllocZero(cxt, sizeof(UpsellState));
-	EOH_init_header(&state->hdr, &UpsellMethods, cxt);
-	state->magic = UPSELL_EXPANDED_MAGIC;
-	UpsellKeyTypeInit(&state->key, keytype);
+	state = SpKeyedNew(&UpsellClass, sizeof(UpsellState), parent);
+	cxt = state->ks.hdr.eoh_context;
+	UpsellKeyTypeInit(&state->ks.key, keytype);
 	old = MemoryContextSwitchTo(cxt);
-	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), &state->key);
+	state->accounts = upsell_tab_create(cxt, Max(nelements, 8), &state->ks.key);
 	MemoryContextSwitchTo(old);
 	return state;
 }
@@ -212,22 +198,14 @@ UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements)
 static UpsellState *
 UpsellDatumGetExpanded(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		UpsellState *state = (UpsellState *) DatumGetEOHP(d);
-
-		if (state->magic != UPSELL_EXPANDED_MAGIC)
-			elog(ERROR, "expanded object is not an upsell_summary");
-		return state;
-	}
-	return NULL;
+	return (UpsellState *) SpKeyedFromDatum(&UpsellClass, d);
 }
 
 /* Copy a numeric into the state's context */
 static Numeric
 UpsellCopyNumeric(UpsellState *state, Numeric n)
 {
-	Numeric		copy = MemoryContextAlloc(state->hdr.eoh_context, VARSIZE(n));
+	Numeric		copy = MemoryContextAlloc(state->ks.hdr.eoh_context, VARSIZE(n));
 
 	memcpy(copy, n, VARSIZE(n));
 	return copy;
@@ -287,17 +265,6 @@ UpsellAddTo(UpsellState *state, UpsellEntry *e, int which, Numeric n)
 	pfree(sum);
 }
 
-/* Drop the cached flat image: the state is about to change */
-static void
-UpsellInvalidateFlat(UpsellState *state)
-{
-	if (state->flat != NULL)
-	{
-		pfree(state->flat);
-		state->flat = NULL;
-	}
-}
-
 /*
  * Merge one account's (start, end) into the state: the earlier start and the
  * later end win, equal times add up.  With a duplicate_errcode (text and
@@ -309,16 +276,16 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 	UpsellEntry *e;
 	bool		found;
 
-	UpsellInvalidateFlat(state);
+	SpKeyedInvalidateFlat(&state->ks);
 	e = upsell_tab_insert(state->accounts, a->key, &found);
 	if (!found)
 	{
-		if (OidIsValid(state->key.type) && !state->key.typbyval)
+		if (OidIsValid(state->ks.key.type) && !state->ks.key.typbyval)
 		{
 			/* the probe key lives in the caller's memory: keep a copy */
-			MemoryContext old = MemoryContextSwitchTo(state->hdr.eoh_context);
+			MemoryContext old = MemoryContextSwitchTo(state->ks.hdr.eoh_context);
 
-			e->key = SpKeyCopy(&state->key, a->key);
+			e->key = SpKeyCopy(&state->ks.key, a->key);
 			MemoryContextSwitchTo(old);
 		}
 		e->start_at = a->start_at;
@@ -333,8 +300,8 @@ UpsellMergeAccount(UpsellState *state, UpsellAccountData *a, int duplicate_errco
 				(errcode(duplicate_errcode),
 				 errmsg("duplicate account in upsell_summary"),
 				 errdetail("Account %s appears more than once.",
-						   OidIsValid(state->key.type) ?
-						   SpKeyOut(state->key.type, a->key) : "(series)")));
+						   OidIsValid(state->ks.key.type) ?
+						   SpKeyOut(state->ks.key.type, a->key) : "(series)")));
 
 	if (a->start_at < e->start_at)
 	{
@@ -470,7 +437,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	 * tuplesort flattens into a bump context): the temporary memory lives in
 	 * a context of our own, deleted at the end.
 	 */
-	scratch = AllocSetContextCreate(state->hdr.eoh_context, "upsell_summary flatten",
+	scratch = AllocSetContextCreate(state->ks.hdr.eoh_context, "upsell_summary flatten",
 									ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(scratch);
 	entries = palloc_extended(Max(n, 1) * sizeof(UpsellEntry *), MCXT_ALLOC_HUGE);
@@ -479,13 +446,13 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 		entries[i++] = e;
 	Assert(i == n);
 
-	if (OidIsValid(state->key.type) && n > 1)
+	if (OidIsValid(state->ks.key.type) && n > 1)
 	{
 		SortSupportData ssup;
 
 		memset(&ssup, 0, sizeof(ssup));
 		ssup.ssup_cxt = CurrentMemoryContext;
-		SpKeySortSupport(&state->key, &ssup);
+		SpKeySortSupport(&state->ks.key, &ssup);
 		qsort_arg(entries, n, sizeof(UpsellEntry *), UpsellCompareEntries, &ssup);
 	}
 
@@ -495,7 +462,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 
 		CHECK_FOR_INTERRUPTS();
 		UpsellCanonicalAccount(entries[i], &a);
-		size += UpsellAccountSize(&state->key, &a);
+		size += UpsellAccountSize(&state->ks.key, &a);
 		UpsellFreeCanonical(&a);
 		if (size > MaxAllocSize)
 			ereport(ERROR,
@@ -509,7 +476,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	flat = MemoryContextAllocZero(cxt, size);
 	SET_VARSIZE(flat, size);
 	flat->version = UPSELL_FLAT_VERSION;
-	flat->keytype = state->key.type;
+	flat->keytype = state->ks.key.type;
 	flat->naccounts = (int32) n;
 	p = (char *) flat + UPSELL_FLAT_HDRSZ;
 	for (i = 0; i < n; i++)
@@ -518,7 +485,7 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 
 		CHECK_FOR_INTERRUPTS();
 		UpsellCanonicalAccount(entries[i], &a);
-		p = UpsellWriteAccount(&state->key, &a, p);
+		p = UpsellWriteAccount(&state->ks.key, &a, p);
 		UpsellFreeCanonical(&a);
 	}
 	Assert(p == (char *) flat + size);
@@ -527,31 +494,11 @@ UpsellBuildFlat(UpsellState *state, MemoryContext cxt)
 	return flat;
 }
 
-/* Expanded-object method: size of the flat form (built and cached here) */
-static Size
-UpsellGetFlatSize(ExpandedObjectHeader *eohptr)
+/* The build_flat of UpsellClass */
+static struct varlena *
+UpsellBuildFlatOf(SpKeyedState *state, MemoryContext cxt)
 {
-	UpsellState *state = (UpsellState *) eohptr;
-
-	Assert(state->magic == UPSELL_EXPANDED_MAGIC);
-	if (state->flat == NULL)
-		state->flat = UpsellBuildFlat(state, state->hdr.eoh_context);
-	return VARSIZE(state->flat);
-}
-
-/* Expanded-object method: write the flat form into result */
-static void
-UpsellFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
-{
-	UpsellState *state = (UpsellState *) eohptr;
-
-	Assert(state->magic == UPSELL_EXPANDED_MAGIC);
-	if (state->flat == NULL)
-		state->flat = UpsellBuildFlat(state, state->hdr.eoh_context);
-	Assert(allocated_size == VARSIZE(state->flat));
-	memcpy(result, state->flat, allocated_size);
-	/* the image is built on demand: do not keep a second copy of the state */
-	UpsellInvalidateFlat(state);
+	return (struct varlena *) UpsellBuildFlat((UpsellState *) state, cxt);
 }
 
 /* The flat form of any upsell_summary datum (flattening an expanded one) */
@@ -578,7 +525,7 @@ UpsellMergeDatum(UpsellState *state, Datum d)
 		upsell_tab_iterator it;
 		UpsellEntry *e;
 
-		UpsellCheckSameKeyType(state->key.type, other->key.type);
+		UpsellCheckSameKeyType(state->ks.key.type, other->ks.key.type);
 		upsell_tab_start_iterate(other->accounts, &it);
 		while ((e = upsell_tab_iterate(other->accounts, &it)) != NULL)
 		{
@@ -594,13 +541,13 @@ UpsellMergeDatum(UpsellState *state, Datum d)
 		UpsellFlat *flat = UpsellDatumGetFlat(d);
 		char	   *p = (char *) flat + UPSELL_FLAT_HDRSZ;
 
-		UpsellCheckSameKeyType(state->key.type, flat->keytype);
+		UpsellCheckSameKeyType(state->ks.key.type, flat->keytype);
 		for (int32 i = 0; i < flat->naccounts; i++)
 		{
 			UpsellAccountData a;
 
 			CHECK_FOR_INTERRUPTS();
-			p = UpsellReadAccount(&state->key, p, &a);
+			p = UpsellReadAccount(&state->ks.key, p, &a);
 			UpsellMergeAccount(state, &a, 0);
 		}
 	}
@@ -614,7 +561,7 @@ UpsellExpandDatum(Datum d, MemoryContext parent)
 	UpsellState *state;
 
 	if (other != NULL)
-		state = UpsellNew(other->key.type, parent, other->accounts->members);
+		state = UpsellNew(other->ks.key.type, parent, other->accounts->members);
 	else
 	{
 		UpsellFlat *flat = UpsellDatumGetFlat(d);
@@ -894,9 +841,7 @@ UpsellStateForUpdate(FunctionCallInfo fcinfo, Oid keytype, MemoryContext cxt)
 		return UpsellNew(keytype, cxt, 8);
 	d = PG_GETARG_DATUM(0);
 	state = UpsellDatumGetExpanded(d);
-	if (state != NULL && SpMayUpdateInPlace(fcinfo) &&
-		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		MemoryContextGetParent(state->hdr.eoh_context) == cxt)
+	if (SpKeyedMayUpdate(fcinfo, (SpKeyedState *) state, cxt))
 		return state;
 	return UpsellExpandDatum(d, cxt);
 }
@@ -964,9 +909,9 @@ UpsellAddToState(FunctionCallInfo fcinfo, MemoryContext cxt, SpKeyType *kt,
 			PG_RETURN_POINTER(UpsellFlatWithAccount(kt, flat, a));
 	}
 	state = UpsellStateForUpdate(fcinfo, kt->type, cxt);
-	UpsellCheckSameKeyType(state->key.type, kt->type);
+	UpsellCheckSameKeyType(state->ks.key.type, kt->type);
 	UpsellMergeAccount(state, a, 0);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->ks.hdr));
 }
 
 /* Add one snapshot row (key, value, at) to the state */
@@ -1092,7 +1037,7 @@ upsell_summary_combine(PG_FUNCTION_ARGS)
 		state = UpsellStateForUpdate(fcinfo, InvalidOid, cxt);
 		UpsellMergeDatum(state, PG_GETARG_DATUM(1));
 	}
-	PG_RETURN_DATUM(EOHPGetRWDatum(&state->hdr));
+	PG_RETURN_DATUM(EOHPGetRWDatum(&state->ks.hdr));
 }
 
 /* ---------------------------------------------------------------------
@@ -1105,12 +1050,7 @@ PG_FUNCTION_INFO_V1(upsell_summary_final);
 Datum
 upsell_summary_final(PG_FUNCTION_ARGS)
 {
-	Datum		d = PG_GETARG_DATUM(0);
-	UpsellState *state = UpsellDatumGetExpanded(d);
-
-	if (state != NULL)
-		PG_RETURN_POINTER(UpsellBuildFlat(state, CurrentMemoryContext));
-	PG_RETURN_POINTER(PG_DETOAST_DATUM_COPY(d));
+	PG_RETURN_DATUM(SpKeyedFinal(&UpsellClass, PG_GETARG_DATUM(0)));
 }
 
 /* (current - starting) / starting; NULL when the starting total is zero */

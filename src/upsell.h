@@ -65,11 +65,8 @@ typedef struct UpsellAccountData
  */
 typedef struct UpsellState
 {
-	ExpandedObjectHeader hdr;
-	int32		magic;
-	SpKeyType key;
+	SpKeyedState ks;			/* header, key type, cached flat image (keys.h) */
 	struct upsell_tab_hash *accounts;	/* simplehash table (upsell.c) */
-	UpsellFlat *flat;			/* cached flat image, or NULL */
 } UpsellState;
 
 extern UpsellState *UpsellNew(Oid keytype, MemoryContext parent, uint32 nelements);

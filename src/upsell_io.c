@@ -30,7 +30,7 @@
 static void
 UpsellFreeParsed(UpsellState *state, UpsellAccountData *a)
 {
-	if (OidIsValid(state->key.type) && !state->key.typbyval)
+	if (OidIsValid(state->ks.key.type) && !state->ks.key.typbyval)
 		pfree(DatumGetPointer(a->key));
 	if (a->end_value != a->start_value)
 		pfree(a->end_value);
@@ -206,7 +206,7 @@ upsell_summary_in(PG_FUNCTION_ARGS)
 	if (*p != '\0')
 		UpsellSyntaxError(input, "Unexpected text after the last account.");
 	flat = UpsellBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	DeleteExpandedObject(EOHPGetRWDatum(&state->ks.hdr));
 	PG_RETURN_POINTER(flat);
 }
 
@@ -442,7 +442,7 @@ upsell_summary_recv(PG_FUNCTION_ARGS)
 	}
 	pq_getmsgend(buf);
 	flat = UpsellBuildFlat(state, CurrentMemoryContext);
-	DeleteExpandedObject(EOHPGetRWDatum(&state->hdr));
+	DeleteExpandedObject(EOHPGetRWDatum(&state->ks.hdr));
 	PG_RETURN_POINTER(flat);
 }
 
