@@ -2,7 +2,10 @@
 # test/bench/duration_sketch.sh [ROWS] [RUNS]: response_time_percentile
 # against count(*), percentile_cont and tdigest, plus an accuracy table.
 # SP_BENCH_SECTIONS=grouped400 runs only issue 14's per-rep case (grouped
-# by 400 SDRs against grouped count(response) and tdigest).
+# by 400 SDRs against grouped count(response) and tdigest);
+# SP_BENCH_SECTIONS=floor (or grouped400,floor) the same grouping against
+# the diagnostic transitions of test/bench/floor.c, built here into a
+# throwaway module: the least a per-group aggregate over the column costs.
 #
 # On ROWS generated leads (default 5M; response times log-uniform between
 # 1 second and 2 days, 200 SDRs, 500 reps, 365 days, and a second SDR
@@ -41,10 +44,50 @@ SQL
 
 echo "== $rows leads, $runs runs, median wall time; ratio against the first query of each group"
 echo "   ($(nproc) CPUs, max_parallel_workers_per_gather = 2; $(psql -qXAt -c 'SELECT version()' | cut -d, -f1))"
+want() { [ "$sections" = all ] || [[ ",$sections," == *",$1,"* ]]; }
+
+if want grouped400; then
 echo "-- grouped by 400 SDRs (issue 14: at most 1.3x grouped count(response), at least 3x faster than grouped tdigest)"
 bench_report "'SELECT sdr400, count(response) FROM leads GROUP BY sdr400',
         'SELECT sdr400, response_time_percentile(response, 0.9) FROM leads GROUP BY sdr400',
         'SELECT sdr400, tdigest_percentile(extract(epoch FROM response), 100, 0.9) FROM leads GROUP BY sdr400'"
+fi
+
+if want floor; then
+	mod=$(mktemp -d /tmp/salesperf-floor.XXXXXX)
+	cp "$SP_ROOT/test/bench/floor.c" "$mod/"
+	printf 'MODULES = floor\nPGXS := $(shell $(PG_CONFIG) --pgxs)\ninclude $(PGXS)\n' >"$mod/Makefile"
+	make -C "$mod" -s >/dev/null && make -C "$mod" -s install ${SP_PREFIX:+DESTDIR=$SP_PREFIX} >/dev/null
+	rm -rf "$mod"
+	psql -qX -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE SCHEMA floor;
+CREATE FUNCTION floor.byval(bigint, interval) RETURNS bigint AS '$libdir/floor', 'floor_byval' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION floor.combine(bytea, bytea) RETURNS bytea AS '$libdir/floor', 'floor_combine' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE AGGREGATE floor.byval(interval) (SFUNC = floor.byval, STYPE = bigint, INITCOND = '0', COMBINEFUNC = int8pl, PARALLEL = SAFE);
+DO $$
+DECLARE
+	f text;
+	-- the header and 600 counts, then a buffer of 512 values (none for touch)
+	init text := '\x' || repeat('00', 56 + 8 * 600 - 4);
+	buf text := repeat('00', 8 * 512);
+BEGIN
+	FOREACH f IN ARRAY ARRAY['touch', 'append', 'bucket'] LOOP
+		EXECUTE format('CREATE FUNCTION floor.%s(bytea, interval) RETURNS bytea AS %L, %L LANGUAGE C STRICT PARALLEL SAFE',
+					   f, '$libdir/floor', 'floor_' || f);
+		EXECUTE format('CREATE AGGREGATE floor.%s(interval) (SFUNC = floor.%s, STYPE = bytea, INITCOND = %L, COMBINEFUNC = floor.combine, PARALLEL = SAFE)',
+					   f, f, init || CASE WHEN f = 'touch' THEN '' ELSE buf END);
+	END LOOP;
+END $$;
+SQL
+	echo "-- grouped by 400 SDRs: the floor (test/bench/floor.c; their results mean nothing)"
+	bench_report "'SELECT sdr400, count(response) FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.byval(response) FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.touch(response) IS NULL FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.append(response) IS NULL FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.bucket(response) IS NULL FROM leads GROUP BY sdr400',
+        'SELECT sdr400, response_time_percentile(response, 0.9) FROM leads GROUP BY sdr400',
+        'SELECT sdr400, tdigest_percentile(extract(epoch FROM response), 100, 0.9) FROM leads GROUP BY sdr400'"
+fi
 [ "$sections" = all ] || exit 0
 psql -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL
 CREATE TABLE daily AS
