@@ -12,6 +12,8 @@
  *					group) where each row adds to one word;
  *	floor_append	the same state with a buffer: each row appends its
  *					value, a full buffer is only emptied;
+ *	floor_direct	no buffer: each row adds to one of those 600 counts at
+ *					once (the same hash), and to min, max, count and sum;
  *	floor_bucket	the same buffer emptied into 600 int64 counts inline in
  *					the state, at a bucket given by a multiplicative hash
  *					(no logarithm, no lookup table), with min, max and an
@@ -114,6 +116,24 @@ FloorFlush(FloorState *s)
 	s->max = (s->count == 0) ? mx : Max(s->max, mx);
 	s->count += s->n;
 	s->n = 0;
+}
+
+PG_FUNCTION_INFO_V1(floor_direct);
+Datum
+floor_direct(PG_FUNCTION_ARGS)
+{
+	FloorState *s = FloorArg(fcinfo);
+	int64		v = PG_GETARG_INTERVAL_P(1)->time;
+	int128		sum = (int128) (((uint128) (uint64) s->sum_hi << 64) | s->sum_lo);
+
+	s->counts[(uint32) (((uint64) v * 2654435761u) >> 7) % FLOOR_BUCKETS]++;
+	s->min = (s->count == 0) ? v : Min(s->min, v);
+	s->max = (s->count == 0) ? v : Max(s->max, v);
+	s->count++;
+	sum += v;
+	s->sum_hi = (int64) (sum >> 64);
+	s->sum_lo = (uint64) sum;
+	PG_RETURN_POINTER(s);
 }
 
 PG_FUNCTION_INFO_V1(floor_bucket);
