@@ -77,22 +77,6 @@ floor_touch(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(floor_append);
-Datum
-floor_append(PG_FUNCTION_ARGS)
-{
-	FloorState *s = FloorArg(fcinfo);
-
-	if (unlikely(s->n >= s->cap))
-	{
-		s->count += s->n;
-		s->n = 0;
-	}
-	if (s->cap > 0)
-		s->buffer[s->n++] = PG_GETARG_INTERVAL_P(1)->time;
-	PG_RETURN_POINTER(s);
-}
-
 static pg_noinline void
 FloorFlush(FloorState *s)
 {
@@ -114,8 +98,6 @@ FloorFlush(FloorState *s)
 	s->sum_lo = (uint64) sum;
 	s->min = (s->count == 0) ? mn : Min(s->min, mn);
 	s->max = (s->count == 0) ? mx : Max(s->max, mx);
-	s->count += s->n;
-	s->n = 0;
 }
 
 PG_FUNCTION_INFO_V1(floor_direct);
@@ -136,17 +118,36 @@ floor_direct(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-PG_FUNCTION_INFO_V1(floor_bucket);
-Datum
-floor_bucket(PG_FUNCTION_ARGS)
+/* Append one value to the buffer; a full one is bucketed, or only emptied */
+static pg_attribute_always_inline Datum
+FloorAppend(FunctionCallInfo fcinfo, bool bucket)
 {
 	FloorState *s = FloorArg(fcinfo);
 
 	if (unlikely(s->n >= s->cap))
-		FloorFlush(s);
+	{
+		if (bucket)
+			FloorFlush(s);
+		s->count += s->n;
+		s->n = 0;
+	}
 	if (s->cap > 0)
 		s->buffer[s->n++] = PG_GETARG_INTERVAL_P(1)->time;
 	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(floor_append);
+Datum
+floor_append(PG_FUNCTION_ARGS)
+{
+	return FloorAppend(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(floor_bucket);
+Datum
+floor_bucket(PG_FUNCTION_ARGS)
+{
+	return FloorAppend(fcinfo, true);
 }
 
 /* Combine for parallel plans: keeps the first state (results mean nothing) */
