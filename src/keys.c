@@ -354,7 +354,7 @@ SpKeyedFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_si
 	SpKeyedInvalidateFlat(state);
 }
 
-static const ExpandedObjectMethods SpKeyedMethods = {
+const ExpandedObjectMethods SpKeyedMethods = {
 	SpKeyedGetFlatSize,
 	SpKeyedFlattenInto
 };
@@ -375,25 +375,10 @@ SpKeyedNew(const SpKeyedClass *cls, Size size, MemoryContext parent)
 	return state;
 }
 
-SpKeyedState *
-SpKeyedFromDatum(const SpKeyedClass *cls, Datum d)
+void
+SpKeyedWrongClass(const SpKeyedClass *cls)
 {
-	SpKeyedState *state;
-
-	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-		return NULL;
-	state = (SpKeyedState *) DatumGetEOHP(d);
-	if (state->hdr.eoh_methods != &SpKeyedMethods || state->cls != cls)
-		elog(ERROR, "expanded object is not of type %s", cls->name);
-	return state;
-}
-
-bool
-SpKeyedMayUpdate(FunctionCallInfo fcinfo, SpKeyedState *state, MemoryContext cxt)
-{
-	return state != NULL && SpMayUpdateInPlace(fcinfo) &&
-		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))) &&
-		MemoryContextGetParent(state->hdr.eoh_context) == cxt;
+	elog(ERROR, "expanded object is not of type %s", cls->name);
 }
 
 void

@@ -34,6 +34,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/expandeddatum.h"
+#include "utils/memutils.h"
 #include "utils/sortsupport.h"
 #include "utils/typcache.h"
 
@@ -173,8 +174,28 @@ struct SpKeyedState
  */
 extern void *SpKeyedNew(const SpKeyedClass *cls, Size size, MemoryContext parent);
 
-/* The state of class cls behind a datum, or NULL if the datum is flat */
-extern SpKeyedState *SpKeyedFromDatum(const SpKeyedClass *cls, Datum d);
+/* The expanded-object methods of every keyed state (keys.c) */
+extern const ExpandedObjectMethods SpKeyedMethods;
+
+/* An expanded object that is not of the class asked for (internal error) */
+SP_NORETURN extern void SpKeyedWrongClass(const SpKeyedClass *cls);
+
+/*
+ * The state of class cls behind a datum, or NULL if the datum is flat
+ * (inline: transition functions call it on every row)
+ */
+static inline SpKeyedState *
+SpKeyedFromDatum(const SpKeyedClass *cls, Datum d)
+{
+	SpKeyedState *state;
+
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+		return NULL;
+	state = (SpKeyedState *) DatumGetEOHP(d);
+	if (unlikely(state->hdr.eoh_methods != &SpKeyedMethods || state->cls != cls))
+		SpKeyedWrongClass(cls);
+	return state;
+}
 
 /*
  * May state, the expanded object behind argument 0 (or NULL), be changed in
@@ -183,8 +204,13 @@ extern SpKeyedState *SpKeyedFromDatum(const SpKeyedClass *cls, Datum d);
  * aggregate's state context cxt owns.  Otherwise the caller works on a new
  * expanded copy.
  */
-extern bool SpKeyedMayUpdate(FunctionCallInfo fcinfo, SpKeyedState *state,
-							 MemoryContext cxt);
+static inline bool
+SpKeyedMayUpdate(FunctionCallInfo fcinfo, SpKeyedState *state, MemoryContext cxt)
+{
+	return state != NULL && SpMayUpdateInPlace(fcinfo) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))) &&
+		MemoryContextGetParent(state->hdr.eoh_context) == cxt;
+}
 
 /* Drop the cached flat image: the state is about to change */
 extern void SpKeyedInvalidateFlat(SpKeyedState *state);
