@@ -329,15 +329,20 @@ SpKeyRecv(FmgrInfo *recv, Oid ioparam, StringInfo scratch, const char *data,
  * ---------------------------------------------------------------------
  */
 
-/* Expanded-object method: size of the flat form (built and cached here) */
+/* The cached flat image, built in the state's context if there is none */
+static struct varlena *
+SpKeyedCachedFlat(SpKeyedState *state)
+{
+	if (state->flat == NULL)
+		state->flat = state->cls->build_flat(state, state->hdr.eoh_context);
+	return state->flat;
+}
+
+/* Expanded-object method: size of the flat form */
 static Size
 SpKeyedGetFlatSize(ExpandedObjectHeader *eohptr)
 {
-	SpKeyedState *state = (SpKeyedState *) eohptr;
-
-	if (state->flat == NULL)
-		state->flat = state->cls->build_flat(state, state->hdr.eoh_context);
-	return VARSIZE(state->flat);
+	return VARSIZE(SpKeyedCachedFlat((SpKeyedState *) eohptr));
 }
 
 /* Expanded-object method: write the flat form into result */
@@ -345,11 +350,10 @@ static void
 SpKeyedFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	SpKeyedState *state = (SpKeyedState *) eohptr;
+	struct varlena *flat = SpKeyedCachedFlat(state);
 
-	if (state->flat == NULL)
-		state->flat = state->cls->build_flat(state, state->hdr.eoh_context);
-	Assert(allocated_size == VARSIZE(state->flat));
-	memcpy(result, state->flat, allocated_size);
+	Assert(allocated_size == VARSIZE(flat));
+	memcpy(result, flat, allocated_size);
 	/* the image is built on demand: do not keep a second copy of the state */
 	SpKeyedInvalidateFlat(state);
 }
