@@ -71,11 +71,11 @@ DECLARE
 	init text := '\x' || repeat('00', 56 + 8 * 600 - 4);
 	buf text := repeat('00', 8 * 512);
 BEGIN
-	FOREACH f IN ARRAY ARRAY['touch', 'append', 'direct', 'bucket'] LOOP
+	FOREACH f IN ARRAY ARRAY['touch', 'append', 'direct', 'bucket', 'sharedappend', 'sharedbucket'] LOOP
 		EXECUTE format('CREATE FUNCTION floor.%s(bytea, interval) RETURNS bytea AS %L, %L LANGUAGE C STRICT PARALLEL SAFE',
 					   f, '$libdir/floor', 'floor_' || f);
 		EXECUTE format('CREATE AGGREGATE floor.%s(interval) (SFUNC = floor.%s, STYPE = bytea, INITCOND = %L, COMBINEFUNC = floor.combine, PARALLEL = SAFE)',
-					   f, f, init || CASE WHEN f IN ('touch', 'direct') THEN '' ELSE buf END);
+					   f, f, init || CASE WHEN f IN ('touch', 'direct', 'sharedappend', 'sharedbucket') THEN '' ELSE buf END);
 	END LOOP;
 END $$;
 SQL
@@ -86,6 +86,8 @@ SQL
         'SELECT sdr400, floor.append(response) IS NULL FROM leads GROUP BY sdr400',
         'SELECT sdr400, floor.direct(response) IS NULL FROM leads GROUP BY sdr400',
         'SELECT sdr400, floor.bucket(response) IS NULL FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.sharedappend(response) IS NULL FROM leads GROUP BY sdr400',
+        'SELECT sdr400, floor.sharedbucket(response) IS NULL FROM leads GROUP BY sdr400',
         'SELECT sdr400, response_time_percentile(response, 0.9) FROM leads GROUP BY sdr400',
         'SELECT sdr400, tdigest_percentile(extract(epoch FROM response), 100, 0.9) FROM leads GROUP BY sdr400'"
 fi

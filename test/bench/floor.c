@@ -18,7 +18,14 @@
  *					the state, at a bucket given by a multiplicative hash
  *					(no logarithm, no lookup table), with min, max and an
  *					int128 sum folded per batch: the sketch's work without
- *					its mapping, on a state of about its size.
+ *					its mapping, on a state of about its size;
+ *	floor_sharedappend	one buffer per call site (fn_extra) instead of one
+ *					per group: each row appends (state, value) to it, a
+ *					full buffer is only emptied;
+ *	floor_sharedbucket	the same buffer emptied into each row's own group
+ *					(its 600 counts, min, max, count and sum): where a
+ *					value waits, in one hot buffer or in 400 per-group
+ *					tails, against the cost of scattering it.
  *
  * Their results mean nothing (the finals read them only with IS NULL).
  */
@@ -148,6 +155,76 @@ Datum
 floor_bucket(PG_FUNCTION_ARGS)
 {
 	return FloorAppend(fcinfo, true);
+}
+
+/*
+ * One buffer per call site of (state, value) pairs, scattered when full.
+ * The state pointers stay valid only because these states never move and
+ * the benchmark's hash aggregate keeps every group until the query ends (no
+ * rescan, no reset); pairs left at the end are dropped.  A real aggregate
+ * could not do this without a fixed-address state (an expanded object) and
+ * a flush before every final, serial and combine call.
+ */
+#define FLOOR_SHARED 2048
+typedef struct FloorShared
+{
+	int32		n;
+	FloorState *st[FLOOR_SHARED];
+	int64		v[FLOOR_SHARED];
+} FloorShared;
+
+static pg_noinline void
+FloorScatter(FloorShared *sh, bool bucket)
+{
+	if (bucket)
+		for (int32 j = 0; j < sh->n; j++)
+		{
+			FloorState *s = sh->st[j];
+			int64		v = sh->v[j];
+			int128		sum = (int128) (((uint128) (uint64) s->sum_hi << 64) | s->sum_lo);
+
+			s->counts[(uint32) (((uint64) v * 2654435761u) >> 7) % FLOOR_BUCKETS]++;
+			s->min = (s->count == 0) ? v : Min(s->min, v);
+			s->max = (s->count == 0) ? v : Max(s->max, v);
+			s->count++;
+			sum += v;
+			s->sum_hi = (int64) (sum >> 64);
+			s->sum_lo = (uint64) sum;
+		}
+	sh->n = 0;
+}
+
+static pg_attribute_always_inline Datum
+FloorShare(FunctionCallInfo fcinfo, bool bucket)
+{
+	FloorShared *sh = (FloorShared *) fcinfo->flinfo->fn_extra;
+	FloorState *s = (FloorState *) PG_GETARG_POINTER(0);
+
+	if (unlikely(sh == NULL))
+	{
+		(void) FloorArg(fcinfo);
+		sh = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(FloorShared));
+		fcinfo->flinfo->fn_extra = sh;
+	}
+	if (unlikely(sh->n >= FLOOR_SHARED))
+		FloorScatter(sh, bucket);
+	sh->st[sh->n] = s;
+	sh->v[sh->n++] = PG_GETARG_INTERVAL_P(1)->time;
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(floor_sharedappend);
+Datum
+floor_sharedappend(PG_FUNCTION_ARGS)
+{
+	return FloorShare(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(floor_sharedbucket);
+Datum
+floor_sharedbucket(PG_FUNCTION_ARGS)
+{
+	return FloorShare(fcinfo, true);
 }
 
 /* Combine for parallel plans: keeps the first state (results mean nothing) */
