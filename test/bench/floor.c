@@ -107,12 +107,10 @@ FloorFlush(FloorState *s)
 	s->max = (s->count == 0) ? mx : Max(s->max, mx);
 }
 
-PG_FUNCTION_INFO_V1(floor_direct);
-Datum
-floor_direct(PG_FUNCTION_ARGS)
+/* One value straight into a state's counts and totals */
+static pg_attribute_always_inline void
+FloorAddOne(FloorState *s, int64 v)
 {
-	FloorState *s = FloorArg(fcinfo);
-	int64		v = PG_GETARG_INTERVAL_P(1)->time;
 	int128		sum = (int128) (((uint128) (uint64) s->sum_hi << 64) | s->sum_lo);
 
 	s->counts[(uint32) (((uint64) v * 2654435761u) >> 7) % FLOOR_BUCKETS]++;
@@ -122,6 +120,15 @@ floor_direct(PG_FUNCTION_ARGS)
 	sum += v;
 	s->sum_hi = (int64) (sum >> 64);
 	s->sum_lo = (uint64) sum;
+}
+
+PG_FUNCTION_INFO_V1(floor_direct);
+Datum
+floor_direct(PG_FUNCTION_ARGS)
+{
+	FloorState *s = FloorArg(fcinfo);
+
+	FloorAddOne(s, PG_GETARG_INTERVAL_P(1)->time);
 	PG_RETURN_POINTER(s);
 }
 
@@ -178,19 +185,7 @@ FloorScatter(FloorShared *sh, bool bucket)
 {
 	if (bucket)
 		for (int32 j = 0; j < sh->n; j++)
-		{
-			FloorState *s = sh->st[j];
-			int64		v = sh->v[j];
-			int128		sum = (int128) (((uint128) (uint64) s->sum_hi << 64) | s->sum_lo);
-
-			s->counts[(uint32) (((uint64) v * 2654435761u) >> 7) % FLOOR_BUCKETS]++;
-			s->min = (s->count == 0) ? v : Min(s->min, v);
-			s->max = (s->count == 0) ? v : Max(s->max, v);
-			s->count++;
-			sum += v;
-			s->sum_hi = (int64) (sum >> 64);
-			s->sum_lo = (uint64) sum;
-		}
+			FloorAddOne(sh->st[j], sh->v[j]);
 	sh->n = 0;
 }
 
